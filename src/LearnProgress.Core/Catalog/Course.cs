@@ -1,0 +1,11 @@
+namespace LearnProgress.Core.Catalog;
+
+public sealed record Lecture(string Id, string Title, double DurationSeconds);
+
+/// <summary>A course with its lectures; <see cref="TotalLectures"/> is the counter the store keeps on add and remove.</summary>
+public sealed record Course(string Id, string Title, int TotalLectures, IReadOnlyList<Lecture> Lectures)
+{
+    public Lecture? FindLecture(string lectureId) => Lectures.FirstOrDefault(l => l.Id == lectureId);
+}
+
+public enum LectureWrite { Created, Updated, CourseNotFound }

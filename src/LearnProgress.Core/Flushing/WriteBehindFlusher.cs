@@ -1,0 +1,42 @@
+namespace LearnProgress.Core.Flushing;
+
+public sealed record FlushResult(int Flushed, int Buckets, int FailedBuckets, TimeSpan Duration);
+
+/// <summary>Drains every bucket of the buffer into the store, a few buckets at a time.</summary>
+public sealed class WriteBehindFlusher(IProgressBuffer buffer, IProgressStore store, TimeProvider time)
+{
+    private const int Parallelism = 8;
+
+    public async Task<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        var started = time.GetTimestamp();
+        var flushed = 0;
+        var failed = 0;
+        Exception? firstError = null;
+        await Parallel.ForAsync(0, buffer.BucketCount,
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
+            async (bucket, ct) =>
+            {
+                try
+                {
+                    Interlocked.Add(ref flushed, await buffer.FlushBucketAsync(bucket, store.UpsertProgressAsync, ct));
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One bucket failing (store down) must not stop the others; its claim is replayed next time.
+                    Interlocked.Increment(ref failed);
+                    Interlocked.CompareExchange(ref firstError, ex, null);
+                }
+            });
+        var result = new FlushResult(flushed, buffer.BucketCount, failed, time.GetElapsedTime(started));
+        if (failed > 0)
+            throw new FlushFailedException(result, firstError!);
+        return result;
+    }
+}
+
+public sealed class FlushFailedException(FlushResult result, Exception inner)
+    : Exception($"{result.FailedBuckets} of {result.Buckets} buckets failed to flush; they stay buffered and are retried.", inner)
+{
+    public FlushResult Result { get; } = result;
+}

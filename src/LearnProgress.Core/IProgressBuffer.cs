@@ -1,0 +1,30 @@
+using LearnProgress.Core.Progress;
+
+namespace LearnProgress.Core;
+
+/// <summary>The hot side: a write-behind buffer that absorbs pings and hands changed state to the store.</summary>
+public interface IProgressBuffer
+{
+    /// <summary>Number of independent buckets; each can be flushed on its own.</summary>
+    int BucketCount { get; }
+
+    /// <summary>Merges one learner's pings atomically, in one round trip. Returns once they are durable in the buffer.</summary>
+    Task RecordAsync(string userId, IReadOnlyList<ProgressPing> pings, CancellationToken cancellationToken = default);
+
+    /// <summary>The buffered (not necessarily flushed) state of one learner's course; empty when nothing is buffered.</summary>
+    Task<IReadOnlyDictionary<string, LectureProgress>> ReadAsync(string userId, string courseId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Claims the bucket's changed keys atomically, passes their state to <paramref name="write"/>, and only after it
+    /// returns acknowledges them. If <paramref name="write"/> throws, the claim stays and the next flush replays it.
+    /// Returns the number of keys written.
+    /// </summary>
+    Task<int> FlushBucketAsync(int bucket, Func<IReadOnlyList<CourseProgressSnapshot>, CancellationToken, Task> write,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Changed keys waiting for a flush, claimed ones included.</summary>
+    Task<long> CountPendingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Throws when the buffer cannot be reached.</summary>
+    Task CheckAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using StackExchange.Redis;
+
+namespace LearnProgress.Tests.Infrastructure;
+
+/// <summary>
+/// A real redis-server for one test class: REDIS_URL when set, else a private redis-server process on a free
+/// loopback port (the Debian package the README's test command installs).
+/// </summary>
+public sealed class RedisServer : IAsyncLifetime
+{
+    private Process? _process;
+    private string? _unavailable;
+
+    public string ConnectionString { get; private set; } = "";
+    public IConnectionMultiplexer Connection { get; private set; } = null!;
+
+    public void Require()
+    {
+        if (_unavailable is not null) ServerRequirement.Unavailable(_unavailable);
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        var url = Environment.GetEnvironmentVariable("REDIS_URL");
+        if (string.IsNullOrEmpty(url))
+        {
+            var port = FreePort();
+            try
+            {
+                _process = Process.Start(new ProcessStartInfo("redis-server",
+                    ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                {
+                    RedirectStandardOutput = true,
+                    UseShellExecute = false,
+                });
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                _unavailable = "redis-server is not installed (apt-get install redis-server) and REDIS_URL is not set";
+                return;
+            }
+            _process!.OutputDataReceived += (_, _) => { };
+            _process.BeginOutputReadLine();
+            url = $"127.0.0.1:{port}";
+        }
+        ConnectionString = url.StartsWith("redis://", StringComparison.Ordinal) ? url["redis://".Length..] : url;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                Connection = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",connectTimeout=1000");
+                return;
+            }
+            catch (RedisConnectionException) when (attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+            catch (RedisConnectionException ex)
+            {
+                _unavailable = $"redis at {ConnectionString} did not answer: {ex.Message}";
+                return;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Connection is not null) await Connection.DisposeAsync();
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process?.Dispose();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
