@@ -35,7 +35,7 @@ public sealed class EmbeddedGarnet : IDisposable
             "--metrics-sampling-freq", "0",
             "-q",
         ];
-        _server = new GarnetServer(args, loggerFactory);
+        _server = new GarnetServer(args, loggerFactory is null ? null : new WarningsOnly(loggerFactory));
         _server.Start();
     }
 
@@ -46,6 +46,24 @@ public sealed class EmbeddedGarnet : IDisposable
     public string ConnectionString => $"127.0.0.1:{Port},password={Password},abortConnect=false";
 
     public void Dispose() => _server.Dispose();
+
+    /// <summary>Garnet narrates its start-up at Information; the service's log wants only its warnings.</summary>
+    private sealed class WarningsOnly(ILoggerFactory inner) : ILoggerFactory
+    {
+        public ILogger CreateLogger(string categoryName) => new Filtered(inner.CreateLogger(categoryName));
+        public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+        public void Dispose() { }
+
+        private sealed class Filtered(ILogger logger) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => logger.BeginScope(state);
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning && logger.IsEnabled(logLevel);
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel)) logger.Log(logLevel, eventId, state, exception, formatter);
+            }
+        }
+    }
 
     private static int FreeLoopbackPort()
     {

@@ -51,7 +51,7 @@ public sealed class RedisServer : IAsyncLifetime
         {
             try
             {
-                Connection = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",connectTimeout=1000");
+                Connection = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",connectTimeout=1000,allowAdmin=true");
                 return;
             }
             catch (RedisConnectionException) when (attempt < 50)

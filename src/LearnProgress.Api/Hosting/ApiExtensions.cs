@@ -1,0 +1,60 @@
+using FluentValidation;
+using LearnProgress.Api.Courses;
+using LearnProgress.Api.Progress;
+using Microsoft.OpenApi;
+using Serilog;
+using StackExchange.Redis;
+
+namespace LearnProgress.Api.Hosting;
+
+public static class ApiExtensions
+{
+    public static IHostApplicationBuilder AddRequestLogging(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((sp, log) => log
+            .ReadFrom.Configuration(builder.Configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddProgressServices(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddValidatorsFromAssemblyContaining<PingValidator>(ServiceLifetime.Singleton);
+        services.AddSingleton<PingIntake>();
+        services.AddSingleton<CatalogCache>();
+        services.AddHybridCache();
+        // Course metadata is shared through the same Redis as the buffer (Garnet in embedded mode).
+        services.AddStackExchangeRedisCache(o =>
+        {
+            o.InstanceName = "lp:cache:";
+            o.ConnectionMultiplexerFactory = null;
+        });
+        services.AddOptions<Microsoft.Extensions.Caching.StackExchangeRedis.RedisCacheOptions>()
+            .Configure<IServiceProvider>((o, sp) =>
+                o.ConnectionMultiplexerFactory = () => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()));
+        return builder;
+    }
+
+    public static IHostApplicationBuilder AddOpenApiDocs(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(c =>
+        {
+            c.SwaggerDoc("v1", new OpenApiInfo { Title = "LearnProgress", Version = "v1" });
+            c.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A JWT whose 'sub' is the learner; in Development get one from GET /dev/token.",
+            });
+            c.AddSecurityRequirement(document => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference("Bearer", document)] = [],
+            });
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Json;
+
+
+namespace LearnProgress.Api.Hosting;
+
+/// <summary>Every client error becomes an RFC 7807 problem that names the offending field and nothing internal.</summary>
+public static class ProblemExtensions
+{
+    public static IHostApplicationBuilder AddProblemResponses(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+            ctx.ProblemDetails.Extensions.TryAdd("traceId", ctx.HttpContext.TraceIdentifier));
+        builder.Services.AddExceptionHandler<BadRequestHandler>();
+        // Binding failures throw, so BadRequestHandler can say which field was wrong.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            o.SerializerOptions.AllowDuplicateProperties = false;
+        });
+        return builder;
+    }
+
+    public static WebApplication UseProblemResponses(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    private sealed class BadRequestHandler(IProblemDetailsService problems) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            if (exception is not BadHttpRequestException bad) return false;
+            var problem = new HttpValidationProblemDetails
+            {
+                Status = bad.StatusCode,
+                Title = bad.StatusCode switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+                    StatusCodes.Status415UnsupportedMediaType => "The request body must be application/json.",
+                    _ => "The request body could not be read.",
+                },
+            };
+            if (bad.InnerException is JsonException json)
+            {
+                var field = string.IsNullOrEmpty(json.Path) || json.Path == "$" ? "$" : json.Path.TrimStart('$', '.');
+                problem.Errors[field] = [json.LineNumber is null
+                    ? "The JSON is malformed."
+                    : $"The JSON is malformed or has a value of the wrong type here (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1})."];
+            }
+            httpContext.Response.StatusCode = bad.StatusCode;
+            return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+        }
+    }
+}
+
+/// <summary>Problem results for handlers, with field errors like validation problems.</summary>
+public static class Problems
+{
+    public static Microsoft.AspNetCore.Mvc.ProblemDetails Fields(int status, string title, IDictionary<string, string[]> errors) =>
+        new HttpValidationProblemDetails(errors) { Status = status, Title = title };
+
+    public static Microsoft.AspNetCore.Mvc.ProblemDetails Field(int status, string title, string field, string error) =>
+        Fields(status, title, new Dictionary<string, string[]> { [field] = [error] });
+
+    public static Microsoft.AspNetCore.Mvc.ProblemDetails NotFound(string field, string error) =>
+        Field(StatusCodes.Status404NotFound, "Not found.", field, error);
+
+    public static Microsoft.AspNetCore.Mvc.ProblemDetails Invalid(IDictionary<string, string[]> errors) =>
+        Fields(StatusCodes.Status400BadRequest, "One or more fields are invalid.", errors);
+}

@@ -1,0 +1,60 @@
+using LearnProgress.Core;
+using LearnProgress.Core.Flushing;
+using LearnProgress.Redis;
+using LearnProgress.Sqlite;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace LearnProgress.Api.Hosting;
+
+public static class StorageExtensions
+{
+    /// <summary>
+    /// Wires the two ports. Without connection strings everything is embedded: Garnet in-process for the buffer and
+    /// a SQLite file for the store. <c>ConnectionStrings:Redis</c> swaps Garnet for that server.
+    /// </summary>
+    public static IHostApplicationBuilder AddBufferAndStore(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WriteBehindOptions>().BindConfiguration(WriteBehindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+
+        var redis = builder.Configuration.GetConnectionString("Redis");
+        if (string.IsNullOrWhiteSpace(redis))
+        {
+            services.AddSingleton(sp => new EmbeddedGarnet(
+                sp.GetRequiredService<IOptions<StorageOptions>>().Value.GarnetDirectory, sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton<IConnectionMultiplexer>(sp =>
+                ConnectionMultiplexer.Connect(sp.GetRequiredService<EmbeddedGarnet>().ConnectionString));
+        }
+        else
+        {
+            services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
+        }
+
+        services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value.Buckets));
+        services.AddSingleton<IProgressBuffer>(sp => new RedisProgressBuffer(
+            sp.GetRequiredService<IConnectionMultiplexer>(),
+            sp.GetRequiredService<RedisKeys>(),
+            sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value.FlushedKeyTtl));
+        services.AddSingleton<IProgressStore>(sp =>
+            new SqliteProgressStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePath));
+        services.AddSingleton<WriteBehindFlusher>();
+
+        // Brings the buffer (and its AOF recovery) and the store up before the first request, not on it.
+        services.AddHostedService<StorageWarmup>();
+        return builder;
+    }
+
+    private sealed class StorageWarmup(IProgressBuffer buffer, IProgressStore store) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await buffer.CheckAsync(cancellationToken);
+            await store.CheckAsync(cancellationToken);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,27 @@
+using LearnProgress.Core;
+using LearnProgress.Core.Catalog;
+using LearnProgress.Core.Progress;
+
+namespace LearnProgress.Tests.Infrastructure;
+
+/// <summary>The real store with a call counter in front, so tests can see which paths reach it.</summary>
+public sealed class CountingStore(IProgressStore inner) : IProgressStore
+{
+    private int _calls;
+
+    public int Calls => Volatile.Read(ref _calls);
+
+    private T Count<T>(T result)
+    {
+        Interlocked.Increment(ref _calls);
+        return result;
+    }
+
+    public Task UpsertProgressAsync(IReadOnlyList<CourseProgressSnapshot> batch, CancellationToken ct = default) => Count(inner.UpsertProgressAsync(batch, ct));
+    public Task<IReadOnlyDictionary<string, LectureProgress>> ReadProgressAsync(string userId, string courseId, CancellationToken ct = default) => Count(inner.ReadProgressAsync(userId, courseId, ct));
+    public Task<Course?> GetCourseAsync(string courseId, CancellationToken ct = default) => Count(inner.GetCourseAsync(courseId, ct));
+    public Task<bool> CreateCourseAsync(string courseId, string title, CancellationToken ct = default) => Count(inner.CreateCourseAsync(courseId, title, ct));
+    public Task<LectureWrite> PutLectureAsync(string courseId, Lecture lecture, CancellationToken ct = default) => Count(inner.PutLectureAsync(courseId, lecture, ct));
+    public Task<bool> DeleteLectureAsync(string courseId, string lectureId, CancellationToken ct = default) => Count(inner.DeleteLectureAsync(courseId, lectureId, ct));
+    public Task CheckAsync(CancellationToken ct = default) => Count(inner.CheckAsync(ct));
+}
