@@ -21,6 +21,9 @@ public static class ApiExtensions
     public static IHostApplicationBuilder AddProgressServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // Field errors name the JSON field the client sent (watchTime), not the C# property (WatchTime).
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
+            member is null ? null : System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(member.Name);
         services.AddValidatorsFromAssemblyContaining<PingValidator>(ServiceLifetime.Singleton);
         services.AddSingleton<PingIntake>();
         services.AddSingleton<CatalogCache>();
