@@ -20,11 +20,8 @@ status=${PIPESTATUS[0]}
 set -e
 
 # One plain summary line for whoever reads only the end of the log.
-summary=$(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" | tail -n 1 || true)
-if [ -n "$summary" ]; then
-  failed=$(echo "$summary" | sed -E 's/Failed: +([0-9]+).*/\1/')
-  passed=$(echo "$summary" | sed -E 's/.*Passed: +([0-9]+).*/\1/')
-  skipped=$(echo "$summary" | sed -E 's/.*Skipped: +([0-9]+).*/\1/')
-  echo "tests: $passed passed, $failed failed, $skipped skipped"
+count() { grep -E "^ +$1: +[0-9]+" "$log" | tail -n 1 | grep -Eo '[0-9]+' || echo 0; }
+if grep -q '^Total tests:' "$log"; then
+  echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 fi
 exit "$status"
