@@ -1,8 +1,11 @@
 using LearnProgress.Api.Courses;
+using LearnProgress.Api.Heatmap;
 using LearnProgress.Api.Hosting;
+using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Progress;
 using LearnProgress.Api.Security;
+using LearnProgress.Api.Stats;
 using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -26,6 +29,9 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapProgressApi();
+app.MapHeatmapApi();
+app.MapStatsApi();
+app.MapSettingsApi();
 app.MapCoursesApi();
 app.MapOperationsApi();
 app.MapHangfireDashboardForAdmins();

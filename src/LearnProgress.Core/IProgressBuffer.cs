@@ -8,19 +8,24 @@ public interface IProgressBuffer
     /// <summary>Number of independent buckets; each can be flushed on its own.</summary>
     int BucketCount { get; }
 
-    /// <summary>Merges one learner's pings atomically, in one round trip. Returns once they are durable in the buffer.</summary>
+    /// <summary>
+    /// Merges one learner's pings atomically, in one round trip: resume and high-water marks, played footage
+    /// (capped per playback session) into coverage and into the day's seconds. Returns once they are durable in the buffer.
+    /// </summary>
     Task RecordAsync(string userId, IReadOnlyList<ProgressPing> pings, CancellationToken cancellationToken = default);
 
     /// <summary>The buffered (not necessarily flushed) state of one learner's course; empty when nothing is buffered.</summary>
     Task<IReadOnlyDictionary<string, LectureProgress>> ReadAsync(string userId, string courseId, CancellationToken cancellationToken = default);
+
+    /// <summary>The buffered played seconds per day of one learner (day totals).</summary>
+    Task<IReadOnlyDictionary<DateOnly, double>> ReadActivityAsync(string userId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Claims the bucket's changed keys atomically, passes their state to <paramref name="write"/>, and only after it
     /// returns acknowledges them. If <paramref name="write"/> throws, the claim stays and the next flush replays it.
     /// Returns the number of keys written.
     /// </summary>
-    Task<int> FlushBucketAsync(int bucket, Func<IReadOnlyList<CourseProgressSnapshot>, CancellationToken, Task> write,
-        CancellationToken cancellationToken = default);
+    Task<int> FlushBucketAsync(int bucket, Func<FlushBatch, CancellationToken, Task> write, CancellationToken cancellationToken = default);
 
     /// <summary>Changed keys waiting for a flush, claimed ones included.</summary>
     Task<long> CountPendingAsync(CancellationToken cancellationToken = default);

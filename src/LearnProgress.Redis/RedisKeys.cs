@@ -8,6 +8,7 @@ namespace LearnProgress.Redis;
 /// Every key name of the buffer. A learner maps to one bucket by a stable hash; all of that learner's keys and the
 /// bucket's sets share the hash tag <c>{bN}</c>, so each script touches one hash slot (legal on Redis Cluster).
 /// Ids are validated to [A-Za-z0-9_-], so ':' separates them unambiguously and no id can forge a tag.
+/// A dirty-set member is a key's name without the bucket prefix: <c>p:user:course</c> or <c>a:user</c>.
 /// </summary>
 public sealed class RedisKeys(int buckets)
 {
@@ -23,16 +24,29 @@ public sealed class RedisKeys(int buckets)
 
     public RedisKey Claimed(int bucket) => $"{Prefix}{Tag(bucket)}:claimed";
 
-    /// <summary>The dirty-set member naming one (learner, course).</summary>
-    public static string Member(string userId, string courseId) => $"{userId}:{courseId}";
+    /// <summary>The key a dirty-set member names.</summary>
+    public RedisKey Of(int bucket, string member) => $"{Prefix}{Tag(bucket)}:{member}";
 
-    public RedisKey Progress(int bucket, string member) => $"{Prefix}{Tag(bucket)}:p:{member}";
+    /// <summary>Resume, high-water marks and coverage of one learner in one course.</summary>
+    public static string ProgressMember(string userId, string courseId) => $"p:{userId}:{courseId}";
 
-    public RedisKey Progress(string userId, string courseId) => Progress(BucketOf(userId), Member(userId, courseId));
+    /// <summary>Played seconds per day of one learner.</summary>
+    public static string ActivityMember(string userId) => $"a:{userId}";
 
-    public static (string UserId, string CourseId) ParseMember(string member)
+    public RedisKey Progress(string userId, string courseId) => Of(BucketOf(userId), ProgressMember(userId, courseId));
+
+    public RedisKey Activity(string userId) => Of(BucketOf(userId), ActivityMember(userId));
+
+    /// <summary>Last client time per playback session; short-lived, never flushed.</summary>
+    public RedisKey Sessions(string userId) => $"{Prefix}{Tag(BucketOf(userId))}:s:{userId}";
+
+    public static bool IsActivity(string member) => member.StartsWith("a:", StringComparison.Ordinal);
+
+    public static string UserOfActivity(string member) => member[2..];
+
+    public static (string UserId, string CourseId) ParseProgress(string member)
     {
-        var split = member.IndexOf(':');
-        return (member[..split], member[(split + 1)..]);
+        var split = member.IndexOf(':', 2);
+        return (member[2..split], member[(split + 1)..]);
     }
 }

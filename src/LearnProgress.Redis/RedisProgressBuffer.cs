@@ -8,6 +8,21 @@ namespace LearnProgress.Redis;
 /// <summary>The write-behind buffer on any server that speaks the Redis protocol (Redis, Valkey, Garnet).</summary>
 public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys keys, TimeSpan flushedKeyTtl) : IProgressBuffer
 {
+    /// <summary>Footage the first ping of a session (or a ping without one) may claim: a few ping intervals at 2x.</summary>
+    public const double FirstPingFootageSeconds = 30;
+
+    /// <summary>A session idle this long starts over at the first-ping allowance.</summary>
+    public static readonly TimeSpan SessionTtl = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// Day totals must outlive the 30-day window of accepted client times, so a late ping always finds its day's
+    /// total here instead of starting it again from zero.
+    /// </summary>
+    public static readonly TimeSpan ActivityTtl = TimeSpan.FromDays(32);
+
+    private const int ArgsPerPing = 8;
+    private const string DayFormat = "yyyy-MM-dd";
+
     private IDatabase Db => redis.GetDatabase();
 
     public int BucketCount => keys.Buckets;
@@ -16,32 +31,42 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
     {
         if (pings.Count == 0) return;
         var bucket = keys.BucketOf(userId);
-        var scriptKeys = new List<RedisKey> { keys.Dirty(bucket) };
+        var scriptKeys = new List<RedisKey> { keys.Dirty(bucket), keys.Sessions(userId), keys.Activity(userId) };
         var courseKeyIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        var args = new RedisValue[pings.Count * 5];
+        var args = new RedisValue[4 + pings.Count * ArgsPerPing];
+        args[0] = RedisKeys.ActivityMember(userId);
+        args[1] = FirstPingFootageSeconds;
+        args[2] = (long)SessionTtl.TotalMilliseconds;
+        args[3] = (long)ActivityTtl.TotalMilliseconds;
         for (var i = 0; i < pings.Count; i++)
         {
             var ping = pings[i];
-            var member = RedisKeys.Member(userId, ping.CourseId);
+            var member = RedisKeys.ProgressMember(userId, ping.CourseId);
             if (!courseKeyIndex.TryGetValue(ping.CourseId, out var keyIndex))
             {
-                scriptKeys.Add(keys.Progress(bucket, member));
+                scriptKeys.Add(keys.Of(bucket, member));
                 keyIndex = courseKeyIndex[ping.CourseId] = scriptKeys.Count; // Lua arrays start at 1
             }
-            args[i * 5] = keyIndex;
-            args[i * 5 + 1] = member;
-            args[i * 5 + 2] = ping.LectureId;
-            args[i * 5 + 3] = Format(ping.WatchTime);
-            args[i * 5 + 4] = ping.ClientTs;
+            var at = 4 + i * ArgsPerPing;
+            args[at] = keyIndex;
+            args[at + 1] = member;
+            args[at + 2] = ping.LectureId;
+            args[at + 3] = Format(ping.WatchTime);
+            args[at + 4] = ping.ClientTs;
+            args[at + 5] = ping.SegmentStart is { } start ? Format(start) : "";
+            args[at + 6] = ping.SessionId ?? "";
+            args[at + 7] = ping.Day.ToString(DayFormat, CultureInfo.InvariantCulture);
         }
         await Db.ScriptEvaluateAsync(LuaScripts.Record, [.. scriptKeys], args);
     }
 
     public async Task<IReadOnlyDictionary<string, LectureProgress>> ReadAsync(string userId, string courseId, CancellationToken cancellationToken = default) =>
-        Parse(await Db.HashGetAllAsync(keys.Progress(userId, courseId)));
+        ParseProgress(await Db.HashGetAllAsync(keys.Progress(userId, courseId)));
 
-    public async Task<int> FlushBucketAsync(int bucket, Func<IReadOnlyList<CourseProgressSnapshot>, CancellationToken, Task> write,
-        CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<DateOnly, double>> ReadActivityAsync(string userId, CancellationToken cancellationToken = default) =>
+        ParseActivity(await Db.HashGetAllAsync(keys.Activity(userId)));
+
+    public async Task<int> FlushBucketAsync(int bucket, Func<FlushBatch, CancellationToken, Task> write, CancellationToken cancellationToken = default)
     {
         var flushed = 0;
         var db = Db;
@@ -52,25 +77,33 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         {
             var claim = (RedisValue[])(await db.ScriptEvaluateAsync(LuaScripts.Claim, [dirty, claimed]))!;
             replay = (int)claim[0] == 1;
-            var members = claim[1..];
+            var members = claim[1..].Select(m => (string)m!).ToArray();
             if (members.Length == 0) break;
 
-            var progressKeys = members.Select(m => keys.Progress(bucket, m!)).ToArray();
-            var hashes = await Task.WhenAll(progressKeys.Select(k => db.HashGetAllAsync(k)));
-            var batch = new List<CourseProgressSnapshot>(members.Length);
+            var hashes = await Task.WhenAll(members.Select(m => db.HashGetAllAsync(keys.Of(bucket, m))));
+            var progress = new List<CourseProgressSnapshot>();
+            var activity = new List<ActivitySnapshot>();
             for (var i = 0; i < members.Length; i++)
             {
                 // An empty hash is a key that expired after an earlier acknowledged flush: nothing to write.
                 if (hashes[i].Length == 0) continue;
-                var (userId, courseId) = RedisKeys.ParseMember(members[i]!);
-                batch.Add(new CourseProgressSnapshot(userId, courseId, Parse(hashes[i])));
+                if (RedisKeys.IsActivity(members[i]))
+                {
+                    activity.Add(new ActivitySnapshot(RedisKeys.UserOfActivity(members[i]), ParseActivity(hashes[i])));
+                    continue;
+                }
+                var (userId, courseId) = RedisKeys.ParseProgress(members[i]);
+                progress.Add(new CourseProgressSnapshot(userId, courseId, ParseProgress(hashes[i])));
             }
+            var batch = new FlushBatch(progress, activity);
             if (batch.Count > 0) await write(batch, cancellationToken);
 
-            var ackArgs = new RedisValue[members.Length + 1];
+            // Day totals keep their own TTL (see ActivityTtl); only progress keys expire after a flush.
+            var flushedProgress = members.Where(m => !RedisKeys.IsActivity(m)).ToArray();
+            var ackArgs = new RedisValue[flushedProgress.Length + 1];
             ackArgs[0] = (long)flushedKeyTtl.TotalMilliseconds;
-            members.CopyTo(ackArgs, 1);
-            await db.ScriptEvaluateAsync(LuaScripts.Ack, [dirty, claimed, .. progressKeys], ackArgs);
+            for (var i = 0; i < flushedProgress.Length; i++) ackArgs[i + 1] = flushedProgress[i];
+            await db.ScriptEvaluateAsync(LuaScripts.Ack, [dirty, claimed, .. flushedProgress.Select(m => keys.Of(bucket, m))], ackArgs);
             flushed += batch.Count;
         }
         return flushed;
@@ -86,19 +119,33 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
 
     public Task CheckAsync(CancellationToken cancellationToken = default) => Db.PingAsync();
 
-    private static Dictionary<string, LectureProgress> Parse(HashEntry[] entries)
+    private static Dictionary<string, LectureProgress> ParseProgress(HashEntry[] entries)
     {
-        var result = new Dictionary<string, LectureProgress>(entries.Length, StringComparer.Ordinal);
+        var states = new Dictionary<string, LectureProgress>(entries.Length, StringComparer.Ordinal);
+        var coverage = new Dictionary<string, Coverage>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
+            var name = (string)entry.Name!;
+            if (name.StartsWith("v:", StringComparison.Ordinal))
+            {
+                coverage[name[2..]] = Coverage.Parse(entry.Value);
+                continue;
+            }
             var parts = ((string)entry.Value!).Split('|');
-            result[entry.Name!] = new LectureProgress(
-                double.Parse(parts[0], CultureInfo.InvariantCulture),
-                long.Parse(parts[1], CultureInfo.InvariantCulture),
-                double.Parse(parts[2], CultureInfo.InvariantCulture));
+            states[name] = new LectureProgress(Parse(parts[0]), long.Parse(parts[1], CultureInfo.InvariantCulture), Parse(parts[2]));
         }
-        return result;
+        foreach (var (lecture, covered) in coverage)
+            if (states.TryGetValue(lecture, out var state))
+                states[lecture] = state with { Coverage = covered };
+        return states;
     }
+
+    private static Dictionary<DateOnly, double> ParseActivity(HashEntry[] entries) =>
+        entries.ToDictionary(
+            e => DateOnly.ParseExact((string)e.Name!, DayFormat, CultureInfo.InvariantCulture),
+            e => Parse(e.Value!));
+
+    private static double Parse(string value) => double.Parse(value, CultureInfo.InvariantCulture);
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

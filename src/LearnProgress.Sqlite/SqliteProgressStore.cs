@@ -1,5 +1,8 @@
+using System.Data;
+using Dapper;
 using LearnProgress.Core;
 using LearnProgress.Core.Catalog;
+using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
 using Microsoft.Data.Sqlite;
 
@@ -9,9 +12,11 @@ namespace LearnProgress.Sqlite;
 public sealed class SqliteProgressStore : IProgressStore
 {
     private readonly string _connectionString;
+    private readonly CompletionRule _completion;
 
-    public SqliteProgressStore(string databasePath)
+    public SqliteProgressStore(string databasePath, CompletionRule completion)
     {
+        _completion = completion;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -21,94 +26,135 @@ public sealed class SqliteProgressStore : IProgressStore
             DefaultTimeout = 30,
         }.ToString();
         using var connection = Open();
-        Execute(connection, Schema.Create);
+        connection.Execute(Schema.Create);
     }
 
-    public async Task UpsertProgressAsync(IReadOnlyList<CourseProgressSnapshot> batch, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<LectureCompleted>> UpsertProgressAsync(FlushBatch batch, CancellationToken cancellationToken = default)
     {
         await using var connection = Open();
-        await using var transaction = connection.BeginTransaction();
-        await using var command = connection.CreateCommand();
-        command.CommandText = Schema.UpsertProgress;
-        var user = command.Parameters.Add("$user", SqliteType.Text);
-        var course = command.Parameters.Add("$course", SqliteType.Text);
-        var lecture = command.Parameters.Add("$lecture", SqliteType.Text);
-        var position = command.Parameters.Add("$position", SqliteType.Real);
-        var updatedAt = command.Parameters.Add("$updatedAt", SqliteType.Integer);
-        var furthest = command.Parameters.Add("$furthest", SqliteType.Real);
-        command.Prepare();
-        foreach (var snapshot in batch)
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var record = new RecordWriter(connection, transaction);
+        var completions = new List<LectureCompleted>();
+        var durations = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
+        foreach (var snapshot in batch.Progress)
         {
-            user.Value = snapshot.UserId;
-            course.Value = snapshot.CourseId;
-            foreach (var (lectureId, progress) in snapshot.Lectures)
+            var user = snapshot.UserId;
+            var course = snapshot.CourseId;
+            if (!durations.TryGetValue(course, out var lectureDurations))
+                durations[course] = lectureDurations = (await connection.QueryAsync<(string Id, double Duration)>(
+                    Schema.Durations, new { course }, transaction)).ToDictionary(l => l.Id, l => l.Duration, StringComparer.Ordinal);
+            var stored = await ReadLecturesAsync(connection, transaction, user, course);
+            await connection.ExecuteAsync(Schema.TouchCourse, new { user, course }, transaction);
+            foreach (var (lecture, incoming) in snapshot.Lectures)
             {
-                lecture.Value = lectureId;
-                position.Value = progress.Position;
-                updatedAt.Value = progress.UpdatedAt;
-                furthest.Value = progress.Furthest;
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                var merged = stored.TryGetValue(lecture, out var existing) ? existing.Merge(incoming) : incoming;
+                // Completion by coverage is recorded once, when the merged footage first reaches the threshold.
+                if (!merged.Completed && lectureDurations.TryGetValue(lecture, out var duration) && _completion.IsComplete(merged, duration))
+                {
+                    merged = merged with { Completed = true };
+                    var day = LearnerClock.DayOf(merged.UpdatedAt, await record.ZoneOfAsync(user));
+                    await record.CountCompletionAsync(user, course, day);
+                    completions.Add(new LectureCompleted(user, course, lecture, day));
+                }
+                if (merged != existing) await WriteLectureAsync(connection, transaction, user, course, lecture, merged);
             }
         }
+        foreach (var activity in batch.Activity)
+            foreach (var (day, seconds) in activity.Seconds)
+                await record.ChangeDayAsync(activity.UserId, day,
+                    d => d with { Seconds = Math.Min(DayActivity.MaxSeconds, ProgressMerge.CombineSeconds(d.Seconds, seconds)) });
         await transaction.CommitAsync(cancellationToken);
+        return completions;
     }
 
     public async Task<IReadOnlyDictionary<string, LectureProgress>> ReadProgressAsync(string userId, string courseId, CancellationToken cancellationToken = default)
     {
         await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = Schema.ReadProgress;
-        command.Parameters.AddWithValue("$user", userId);
-        command.Parameters.AddWithValue("$course", courseId);
-        var result = new Dictionary<string, LectureProgress>(StringComparer.Ordinal);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-            result[reader.GetString(0)] = new LectureProgress(reader.GetDouble(1), reader.GetInt64(2), reader.GetDouble(3));
-        return result;
+        return await ReadLecturesAsync(connection, null, userId, courseId);
+    }
+
+    public async Task<LectureCompleted?> CompleteLectureAsync(string userId, string courseId, string lectureId, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Open();
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var stored = await ReadLecturesAsync(connection, transaction, userId, courseId);
+        var existing = stored.GetValueOrDefault(lectureId);
+        if (existing?.Completed == true) return null;
+        var completed = (existing ?? new LectureProgress(0, 0, 0)) with { Completed = true };
+        await connection.ExecuteAsync(Schema.TouchCourse, new { user = userId, course = courseId }, transaction);
+        await WriteLectureAsync(connection, transaction, userId, courseId, lectureId, completed);
+        await new RecordWriter(connection, transaction).CountCompletionAsync(userId, courseId, day);
+        await transaction.CommitAsync(cancellationToken);
+        return new LectureCompleted(userId, courseId, lectureId, day);
+    }
+
+    public async Task MarkDayAsync(string userId, DateOnly day, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Open();
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await new RecordWriter(connection, transaction).ChangeDayAsync(userId, day, d => d with { Count = d.Count + 1 });
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<DayActivity>> ReadActivityAsync(string userId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Open();
+        var rows = await connection.QueryAsync<(long Day, double Seconds, long Count)>(
+            Schema.ReadDays, new { user = userId, from = from.DayNumber, to = to.DayNumber });
+        return rows.Select(r => new DayActivity(DateOnly.FromDayNumber((int)r.Day), r.Seconds, (int)r.Count)).ToList();
+    }
+
+    public async Task<LearnerRecord> ReadLearnerAsync(string userId, DateOnly runsEndingFrom, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Open();
+        await using var results = await connection.QueryMultipleAsync(Schema.ReadLearner, new { user = userId, from = runsEndingFrom.DayNumber });
+        var learner = await results.ReadSingleOrDefaultAsync<(string? TimeZone, long LongestStreak, long TotalCompleted, double TotalWatchSeconds)?>();
+        var runs = (await results.ReadAsync<(long Start, long End)>()).Select(ToRun).ToList();
+        return learner is { } l
+            ? new LearnerRecord(l.TimeZone, (int)l.LongestStreak, (int)l.TotalCompleted, l.TotalWatchSeconds, runs)
+            : LearnerRecord.New;
+    }
+
+    public async Task<IReadOnlyList<CourseCompletion>> ReadCourseCompletionsAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Open();
+        var rows = await connection.QueryAsync<(string CourseId, long Completed, long TotalLectures)>(Schema.ReadCourseCompletions, new { user = userId });
+        return rows.Select(r => new CourseCompletion(r.CourseId, (int)r.Completed, (int)r.TotalLectures)).ToList();
+    }
+
+    public async Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Open();
+        await connection.ExecuteAsync(Schema.SetTimeZone, new { user = userId, zone = timeZone });
     }
 
     public async Task<Course?> GetCourseAsync(string courseId, CancellationToken cancellationToken = default)
     {
         await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = Schema.ReadCourse;
-        command.Parameters.AddWithValue("$course", courseId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        var (title, total) = (reader.GetString(0), reader.GetInt32(1));
-        await reader.NextResultAsync(cancellationToken);
-        var lectures = new List<Lecture>();
-        while (await reader.ReadAsync(cancellationToken))
-            lectures.Add(new Lecture(reader.GetString(0), reader.GetString(1), reader.GetDouble(2)));
-        return new Course(courseId, title, total, lectures);
+        await using var results = await connection.QueryMultipleAsync(Schema.ReadCourse, new { course = courseId });
+        var course = await results.ReadSingleOrDefaultAsync<(string Title, long TotalLectures)?>();
+        if (course is not { } c) return null;
+        var lectures = (await results.ReadAsync<(string Id, string Title, double DurationSeconds)>())
+            .Select(l => new Lecture(l.Id, l.Title, l.DurationSeconds)).ToList();
+        return new Course(courseId, c.Title, (int)c.TotalLectures, lectures);
     }
 
     public async Task<bool> CreateCourseAsync(string courseId, string title, CancellationToken cancellationToken = default)
     {
         await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = Schema.InsertCourse;
-        command.Parameters.AddWithValue("$course", courseId);
-        command.Parameters.AddWithValue("$title", title);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        return await connection.ExecuteAsync(Schema.InsertCourse, new { course = courseId, title }) == 1;
     }
 
     public async Task<LectureWrite> PutLectureAsync(string courseId, Lecture lecture, CancellationToken cancellationToken = default)
     {
         await using var connection = Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
-        if (!await ExistsAsync(connection, Schema.CourseExists, courseId, null, cancellationToken))
+        var ids = new { course = courseId, lecture = lecture.Id };
+        if (await connection.ExecuteScalarAsync<long?>(Schema.CourseExists, ids, transaction) is null)
             return LectureWrite.CourseNotFound;
-        var created = !await ExistsAsync(connection, Schema.LectureExists, courseId, lecture.Id, cancellationToken);
-        await using (var command = connection.CreateCommand())
-        {
-            command.CommandText = Schema.UpsertLecture + (created ? Schema.IncrementLectureCount : "");
-            command.Parameters.AddWithValue("$course", courseId);
-            command.Parameters.AddWithValue("$lecture", lecture.Id);
-            command.Parameters.AddWithValue("$title", lecture.Title);
-            command.Parameters.AddWithValue("$duration", lecture.DurationSeconds);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
+        var created = await connection.ExecuteScalarAsync<long?>(Schema.LectureExists, ids, transaction) is null;
+        await connection.ExecuteAsync(Schema.PutLecture, new { course = courseId, lecture = lecture.Id, title = lecture.Title, duration = lecture.DurationSeconds }, transaction);
+        if (created) await connection.ExecuteAsync(Schema.ShiftLecture(+1), ids, transaction);
         await transaction.CommitAsync(cancellationToken);
         return created ? LectureWrite.Created : LectureWrite.Updated;
     }
@@ -117,13 +163,9 @@ public sealed class SqliteProgressStore : IProgressStore
     {
         await using var connection = Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = Schema.DeleteLecture;
-        command.Parameters.AddWithValue("$course", courseId);
-        command.Parameters.AddWithValue("$lecture", lectureId);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0) return false;
-        command.CommandText = Schema.DecrementLectureCount;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        var ids = new { course = courseId, lecture = lectureId };
+        if (await connection.ExecuteAsync(Schema.DeleteLecture, ids, transaction) == 0) return false;
+        await connection.ExecuteAsync(Schema.ShiftLecture(-1), ids, transaction);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -131,32 +173,83 @@ public sealed class SqliteProgressStore : IProgressStore
     public async Task CheckAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = Open();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT 1";
-        await command.ExecuteScalarAsync(cancellationToken);
+        await connection.ExecuteScalarAsync<long>("SELECT 1");
     }
 
     private SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        Execute(connection, Schema.ConnectionPragmas);
+        connection.Execute(Schema.ConnectionPragmas);
         return connection;
     }
 
-    private static async Task<bool> ExistsAsync(SqliteConnection connection, string sql, string courseId, string? lectureId, CancellationToken ct)
+    private static async Task<Dictionary<string, LectureProgress>> ReadLecturesAsync(
+        SqliteConnection connection, IDbTransaction? transaction, string user, string course)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$course", courseId);
-        if (lectureId is not null) command.Parameters.AddWithValue("$lecture", lectureId);
-        return await command.ExecuteScalarAsync(ct) is not null;
+        var rows = await connection.QueryAsync<(string LectureId, double Position, long UpdatedAt, double Furthest, string Coverage, long Completed)>(
+            Schema.ReadLectures, new { user, course }, transaction);
+        return rows.ToDictionary(r => r.LectureId,
+            r => new LectureProgress(r.Position, r.UpdatedAt, r.Furthest, Coverage.Parse(r.Coverage), r.Completed != 0), StringComparer.Ordinal);
     }
 
-    private static void Execute(SqliteConnection connection, string sql)
+    private static Task WriteLectureAsync(SqliteConnection connection, IDbTransaction transaction, string user, string course, string lecture, LectureProgress p) =>
+        connection.ExecuteAsync(Schema.UpsertLecture, new
+        {
+            user, course, lecture, position = p.Position, updatedAt = p.UpdatedAt, furthest = p.Furthest,
+            coverage = p.Coverage.Format(), completed = p.Completed ? 1 : 0,
+        }, transaction);
+
+    private static DayRun ToRun((long Start, long End) row) => new(DateOnly.FromDayNumber((int)row.Start), DateOnly.FromDayNumber((int)row.End));
+
+    /// <summary>Keeps a learner's day counters, totals, runs and longest streak in step inside one transaction.</summary>
+    private sealed class RecordWriter(SqliteConnection connection, IDbTransaction transaction)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        private readonly Dictionary<string, TimeZoneInfo> _zones = new(StringComparer.Ordinal);
+
+        public async Task<TimeZoneInfo> ZoneOfAsync(string user)
+        {
+            if (_zones.TryGetValue(user, out var zone)) return zone;
+            var id = await connection.ExecuteScalarAsync<string?>(Schema.ReadTimeZone, new { user }, transaction);
+            return _zones[user] = LearnerClock.TryFindZone(id, out var found) ? found : TimeZoneInfo.Utc;
+        }
+
+        public async Task CountCompletionAsync(string user, string course, DateOnly day)
+        {
+            await connection.ExecuteAsync(Schema.CountCompletion, new { user, course }, transaction);
+            await ChangeDayAsync(user, day, d => d with { Count = d.Count + 1 });
+            await connection.ExecuteAsync(Schema.AddCompletedToLearner, new { user }, transaction);
+        }
+
+        public async Task ChangeDayAsync(string user, DateOnly day, Func<DayActivity, DayActivity> change)
+        {
+            await connection.ExecuteAsync(Schema.TouchLearner, new { user }, transaction);
+            var row = await connection.QuerySingleOrDefaultAsync<(double Seconds, long Count)?>(
+                Schema.ReadDay, new { user, day = day.DayNumber }, transaction);
+            var before = new DayActivity(day, row?.Seconds ?? 0, (int)(row?.Count ?? 0));
+            var after = change(before);
+            if (after == before) return;
+            await connection.ExecuteAsync(Schema.UpsertDay, new { user, day = day.DayNumber, seconds = after.Seconds, count = after.Count }, transaction);
+            if (after.Seconds != before.Seconds)
+                await connection.ExecuteAsync(Schema.AddWatchSeconds, new { user, seconds = after.Seconds - before.Seconds }, transaction);
+            if (after.IsActive && !before.IsActive) await JoinRunsAsync(user, day);
+        }
+
+        private async Task JoinRunsAsync(string user, DateOnly day)
+        {
+            var before = await RunAsync(Schema.RunEndingAt, user, day.AddDays(-1));
+            var after = await RunAsync(Schema.RunStartingAt, user, day.AddDays(1));
+            var (joined, replaced) = Streaks.Join(day, before, after);
+            foreach (var run in replaced)
+                await connection.ExecuteAsync(Schema.DeleteRun, new { user, start = run.Start.DayNumber }, transaction);
+            await connection.ExecuteAsync(Schema.InsertRun, new { user, start = joined.Start.DayNumber, end = joined.End.DayNumber }, transaction);
+            await connection.ExecuteAsync(Schema.RaiseLongest, new { user, length = joined.Length }, transaction);
+        }
+
+        private async Task<DayRun?> RunAsync(string sql, string user, DateOnly day)
+        {
+            var row = await connection.QuerySingleOrDefaultAsync<(long Start, long End)?>(sql, new { user, day = day.DayNumber }, transaction);
+            return row is { } r ? ToRun(r) : null;
+        }
     }
 }

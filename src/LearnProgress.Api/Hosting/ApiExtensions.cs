@@ -1,6 +1,8 @@
 using FluentValidation;
 using LearnProgress.Api.Courses;
+using LearnProgress.Api.Learners;
 using LearnProgress.Api.Progress;
+using LearnProgress.Core.Flushing;
 using Microsoft.OpenApi;
 using Serilog;
 using StackExchange.Redis;
@@ -27,6 +29,9 @@ public static class ApiExtensions
         services.AddValidatorsFromAssemblyContaining<PingValidator>(ServiceLifetime.Singleton);
         services.AddSingleton<PingIntake>();
         services.AddSingleton<CatalogCache>();
+        services.AddSingleton<LearnerZones>();
+        services.AddSingleton<CompletionEvents>();
+        services.AddSingleton<ICompletionListener>(sp => sp.GetRequiredService<CompletionEvents>());
         services.AddHybridCache();
         // Course metadata is shared through the same Redis as the buffer (Garnet in embedded mode).
         services.AddStackExchangeRedisCache(o =>

@@ -62,3 +62,12 @@ public sealed class AuthOptions : IValidatableObject
             yield return new ValidationResult("Auth:SigningKey must be at least 32 bytes for HS256.", [nameof(SigningKey)]);
     }
 }
+
+public sealed class CompletionOptions
+{
+    public const string Section = "Completion";
+
+    /// <summary>Share of a lecture's duration that must actually be played for it to complete by itself.</summary>
+    [Range(0.01, 1.0)]
+    public double CoverageThreshold { get; set; } = 0.9;
+}

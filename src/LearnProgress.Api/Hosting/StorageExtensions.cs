@@ -1,5 +1,6 @@
 using LearnProgress.Core;
 using LearnProgress.Core.Flushing;
+using LearnProgress.Core.Progress;
 using LearnProgress.Redis;
 using LearnProgress.Sqlite;
 using Microsoft.Extensions.Options;
@@ -18,7 +19,9 @@ public static class StorageExtensions
         var services = builder.Services;
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WriteBehindOptions>().BindConfiguration(WriteBehindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CompletionOptions>().BindConfiguration(CompletionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new CompletionRule(sp.GetRequiredService<IOptions<CompletionOptions>>().Value.CoverageThreshold));
 
         var redis = builder.Configuration.GetConnectionString("Redis");
         if (string.IsNullOrWhiteSpace(redis))
@@ -39,7 +42,7 @@ public static class StorageExtensions
             sp.GetRequiredService<RedisKeys>(),
             sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value.FlushedKeyTtl));
         services.AddSingleton<IProgressStore>(sp =>
-            new SqliteProgressStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePath));
+            new SqliteProgressStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePath, sp.GetRequiredService<CompletionRule>()));
         services.AddSingleton<WriteBehindFlusher>();
 
         // Brings the buffer (and its AOF recovery) and the store up before the first request, not on it.

@@ -1,5 +1,6 @@
 using FluentValidation;
 using LearnProgress.Api.Courses;
+using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
 
 namespace LearnProgress.Api.Progress;
@@ -9,7 +10,7 @@ public sealed class PingIntake(IValidator<PingRequest> validator, CatalogCache c
 {
     public sealed record Rejection(int Status, IDictionary<string, string[]> Errors);
 
-    public async ValueTask<(ProgressPing? Ping, Rejection? Rejection)> AcceptAsync(PingRequest request, CancellationToken ct)
+    public async ValueTask<(ProgressPing? Ping, Rejection? Rejection)> AcceptAsync(PingRequest request, TimeZoneInfo zone, CancellationToken ct)
     {
         var validation = validator.Validate(request);
         if (!validation.IsValid)
@@ -25,7 +26,8 @@ public sealed class PingIntake(IValidator<PingRequest> validator, CatalogCache c
             return (null, Reject(StatusCodes.Status400BadRequest, "watchTime", $"must not exceed the lecture's duration ({lecture.DurationSeconds} s)."));
 
         var clientTs = request.ClientTs ?? time.GetUtcNow().ToUnixTimeMilliseconds();
-        return (new ProgressPing(course.Id, lecture.Id, request.WatchTime!.Value, clientTs), null);
+        return (new ProgressPing(course.Id, lecture.Id, request.WatchTime!.Value, clientTs,
+            request.SegmentStart, request.SessionId, LearnerClock.DayOf(clientTs, zone)), null);
     }
 
     private static Rejection Reject(int status, string field, string error) =>

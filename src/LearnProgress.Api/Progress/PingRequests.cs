@@ -17,6 +17,10 @@ public sealed record BatchRequest(IReadOnlyList<PingRequest?>? Pings);
 
 public sealed record Synced(string Message = "synced");
 
+public sealed record CompleteRequest(string? CourseId, string? LectureId);
+
+public sealed record Completed(string Message = "completed");
+
 public sealed record BatchRejection(int Index, IDictionary<string, string[]> Errors);
 
 public sealed record BatchResult(int Accepted, IReadOnlyList<BatchRejection> Rejected);

@@ -1,8 +1,11 @@
 using System.Security.Claims;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.Hosting;
+using LearnProgress.Api.Learners;
 using LearnProgress.Api.Security;
 using LearnProgress.Core;
+using LearnProgress.Core.Flushing;
+using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,14 +20,15 @@ public static class ProgressApi
         var group = routes.MapGroup("/api/v1/progress").WithTags("Progress").RequireLearner();
         group.MapPost("/save", Save).WithSummary("Auto-save ping: buffered, merged last-writer-wins by clientTs.");
         group.MapPost("/batch", Batch).WithSummary($"Up to {MaxBatch} pings (an offline queue) in one call.");
-        group.MapGet("/{courseId}", Get).WithSummary("Resume positions of the caller in one course.");
+        group.MapPost("/complete", Complete).WithSummary("Marks a lecture completed at once (idempotent).");
+        group.MapGet("/{courseId}", Get).WithSummary("Resume positions, coverage and completion of the caller in one course.");
         return group;
     }
 
     public static async Task<Results<Ok<Synced>, ProblemHttpResult>> Save(
-        PingRequest ping, ClaimsPrincipal user, PingIntake intake, IProgressBuffer buffer, CancellationToken ct)
+        PingRequest ping, ClaimsPrincipal user, PingIntake intake, LearnerZones zones, IProgressBuffer buffer, CancellationToken ct)
     {
-        var (accepted, rejection) = await intake.AcceptAsync(ping, ct);
+        var (accepted, rejection) = await intake.AcceptAsync(ping, await zones.GetAsync(user.Id(), ct), ct);
         if (rejection is not null)
             return TypedResults.Problem(Problems.Fields(rejection.Status,
                 rejection.Status == StatusCodes.Status404NotFound ? "Not found." : "One or more fields are invalid.", rejection.Errors));
@@ -33,7 +37,7 @@ public static class ProgressApi
     }
 
     public static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> Batch(
-        BatchRequest batch, ClaimsPrincipal user, PingIntake intake, IProgressBuffer buffer, CancellationToken ct)
+        BatchRequest batch, ClaimsPrincipal user, PingIntake intake, LearnerZones zones, IProgressBuffer buffer, CancellationToken ct)
     {
         if (batch.Pings is null || batch.Pings.Count == 0)
             return TypedResults.Problem(Problems.Invalid(new Dictionary<string, string[]> { ["pings"] = ["must hold 1 to 100 pings."] }));
@@ -41,6 +45,7 @@ public static class ProgressApi
             return TypedResults.Problem(Problems.Field(StatusCodes.Status413PayloadTooLarge, "Too many pings in one batch.",
                 "pings", $"holds {batch.Pings.Count} pings; at most {MaxBatch} are accepted per call."));
 
+        var zone = await zones.GetAsync(user.Id(), ct);
         var accepted = new List<ProgressPing>(batch.Pings.Count);
         var rejected = new List<BatchRejection>();
         for (var i = 0; i < batch.Pings.Count; i++)
@@ -50,7 +55,7 @@ public static class ProgressApi
                 rejected.Add(new BatchRejection(i, new Dictionary<string, string[]> { ["$"] = ["must be a ping object."] }));
                 continue;
             }
-            var (ping, rejection) = await intake.AcceptAsync(request, ct);
+            var (ping, rejection) = await intake.AcceptAsync(request, zone, ct);
             if (rejection is null) accepted.Add(ping!);
             else rejected.Add(new BatchRejection(i, rejection.Errors));
         }
@@ -59,8 +64,28 @@ public static class ProgressApi
         return TypedResults.Ok(new BatchResult(accepted.Count, rejected));
     }
 
+    public static async Task<Results<Ok<Completed>, ProblemHttpResult>> Complete(
+        CompleteRequest request, ClaimsPrincipal user, CatalogCache catalog, LearnerZones zones, IProgressStore store,
+        ICompletionListener completions, TimeProvider time, CancellationToken ct)
+    {
+        if (!Ids.IsValid(request.CourseId)) return CoursesApi.InvalidId("courseId");
+        if (!Ids.IsValid(request.LectureId)) return CoursesApi.InvalidId("lectureId");
+        var course = await catalog.GetAsync(request.CourseId!, ct);
+        if (course is null) return CoursesApi.UnknownCourse(request.CourseId!);
+        if (course.FindLecture(request.LectureId!) is null)
+            return TypedResults.Problem(Problems.NotFound("lectureId", $"Course '{course.Id}' has no lecture '{request.LectureId}'."));
+
+        var learner = user.Id();
+        var today = LearnerClock.Today(time, await zones.GetAsync(learner, ct));
+        // Written through, not buffered: the learner pressed a button and expects the record to show it now.
+        if (await store.CompleteLectureAsync(learner, course.Id, request.LectureId!, today, ct) is { } completed)
+            completions.OnCompleted(completed);
+        return TypedResults.Ok(new Completed());
+    }
+
     public static async Task<Results<Ok<CourseProgressView>, ProblemHttpResult>> Get(
-        string courseId, ClaimsPrincipal user, CatalogCache catalog, IProgressBuffer buffer, IProgressStore store, CancellationToken ct)
+        string courseId, ClaimsPrincipal user, CatalogCache catalog, IProgressBuffer buffer, IProgressStore store,
+        CompletionRule rule, CancellationToken ct)
     {
         if (!Ids.IsValid(courseId)) return CoursesApi.InvalidId("courseId");
         var course = await catalog.GetAsync(courseId, ct);
@@ -71,6 +96,6 @@ public static class ProgressApi
         var buffered = buffer.ReadAsync(learner, courseId, ct);
         // The same merge as a flush, so the answer is the same before and after one.
         var merged = ProgressMerge.Combine(await stored, await buffered);
-        return TypedResults.Ok(CourseProgressView.Build(course, merged));
+        return TypedResults.Ok(CourseProgressView.Build(course, merged, rule));
     }
 }

@@ -1,9 +1,11 @@
+using LearnProgress.Core.Progress;
+
 namespace LearnProgress.Core.Flushing;
 
 public sealed record FlushResult(int Flushed, int Buckets, int FailedBuckets, TimeSpan Duration);
 
-/// <summary>Drains every bucket of the buffer into the store, a few buckets at a time.</summary>
-public sealed class WriteBehindFlusher(IProgressBuffer buffer, IProgressStore store, TimeProvider time)
+/// <summary>Drains every bucket of the buffer into the store, a few buckets at a time, and announces completions.</summary>
+public sealed class WriteBehindFlusher(IProgressBuffer buffer, IProgressStore store, ICompletionListener completions, TimeProvider time)
 {
     private const int Parallelism = 8;
 
@@ -19,7 +21,7 @@ public sealed class WriteBehindFlusher(IProgressBuffer buffer, IProgressStore st
             {
                 try
                 {
-                    Interlocked.Add(ref flushed, await buffer.FlushBucketAsync(bucket, store.UpsertProgressAsync, ct));
+                    Interlocked.Add(ref flushed, await buffer.FlushBucketAsync(bucket, WriteAsync, ct));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -33,10 +35,22 @@ public sealed class WriteBehindFlusher(IProgressBuffer buffer, IProgressStore st
             throw new FlushFailedException(result, firstError!);
         return result;
     }
+
+    private async Task WriteAsync(FlushBatch batch, CancellationToken ct)
+    {
+        foreach (var completed in await store.UpsertProgressAsync(batch, ct))
+            completions.OnCompleted(completed);
+    }
 }
 
 public sealed class FlushFailedException(FlushResult result, Exception inner)
     : Exception($"{result.FailedBuckets} of {result.Buckets} buckets failed to flush; they stay buffered and are retried.", inner)
 {
     public FlushResult Result { get; } = result;
+}
+
+/// <summary>Hears each lecture completion once, whichever way it happened.</summary>
+public interface ICompletionListener
+{
+    void OnCompleted(LectureCompleted completed);
 }

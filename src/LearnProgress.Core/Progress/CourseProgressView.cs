@@ -2,32 +2,48 @@ using LearnProgress.Core.Catalog;
 
 namespace LearnProgress.Core.Progress;
 
-public sealed record LectureProgressView(double Position, double Furthest, double Duration, long UpdatedAt);
+public sealed record LectureProgressView(
+    double Position, double Furthest, double Duration, double Coverage, bool Completed, long UpdatedAt);
 
-/// <summary>The resume view of one course for one learner: only lectures the catalog still has count.</summary>
+/// <summary>
+/// The view of one course for one learner. Only lectures the catalog still has count, so adding or removing a
+/// lecture changes the percentage at once.
+/// </summary>
 public sealed record CourseProgressView(
     string CourseId,
     IReadOnlyDictionary<string, double> WatchTimes,
+    IReadOnlyList<string> CompletedLectures,
     string? LastWatchedLecture,
+    double CompletionPercentage,
     IReadOnlyDictionary<string, LectureProgressView> Lectures)
 {
-    public static CourseProgressView Build(Course course, IReadOnlyDictionary<string, LectureProgress> progress)
+    public static CourseProgressView Build(Course course, IReadOnlyDictionary<string, LectureProgress> progress, CompletionRule rule)
     {
         var lectures = new SortedDictionary<string, LectureProgressView>(StringComparer.Ordinal);
         string? last = null;
-        var lastProgress = default(LectureProgress);
+        LectureProgress? lastProgress = null;
         foreach (var lecture in course.Lectures)
         {
             if (!progress.TryGetValue(lecture.Id, out var p)) continue;
-            lectures[lecture.Id] = new LectureProgressView(p.Position, p.Furthest, lecture.DurationSeconds, p.UpdatedAt);
-            if (last is null || p.UpdatedAt > lastProgress.UpdatedAt ||
+            lectures[lecture.Id] = new LectureProgressView(p.Position, p.Furthest, lecture.DurationSeconds,
+                Math.Round(p.Coverage.FractionOf(lecture.DurationSeconds), 4), rule.IsComplete(p, lecture.DurationSeconds), p.UpdatedAt);
+            if (lastProgress is null || p.UpdatedAt > lastProgress.UpdatedAt ||
                 (p.UpdatedAt == lastProgress.UpdatedAt && string.CompareOrdinal(lecture.Id, last) > 0))
             {
                 last = lecture.Id;
                 lastProgress = p;
             }
         }
-        var watchTimes = lectures.ToDictionary(kv => kv.Key, kv => kv.Value.Position, StringComparer.Ordinal);
-        return new CourseProgressView(course.Id, watchTimes, last, lectures);
+        var completed = lectures.Where(kv => kv.Value.Completed).Select(kv => kv.Key).ToList();
+        return new CourseProgressView(
+            course.Id,
+            lectures.ToDictionary(kv => kv.Key, kv => kv.Value.Position, StringComparer.Ordinal),
+            completed,
+            last,
+            Percentage(completed.Count, course.TotalLectures),
+            lectures);
     }
+
+    public static double Percentage(int completed, int total) =>
+        total <= 0 ? 0 : Math.Round(100.0 * Math.Min(completed, total) / total, 1, MidpointRounding.AwayFromZero);
 }

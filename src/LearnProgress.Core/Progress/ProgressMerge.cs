@@ -22,6 +22,9 @@ public static class ProgressMerge
         return result;
     }
 
+    /// <summary>Buffered day totals over stored ones: both are totals, so the larger is the truth.</summary>
+    public static double CombineSeconds(double stored, double buffered) => Math.Max(stored, buffered);
+
     private static void Put(Dictionary<string, LectureProgress> into, string lectureId, LectureProgress progress) =>
         into[lectureId] = into.TryGetValue(lectureId, out var existing) ? existing.Merge(progress) : progress;
 }

@@ -1,4 +1,4 @@
--- Acknowledges a flushed claim. A key gets its TTL only if no ping dirtied it again since the claim;
+-- Acknowledges a flushed claim. A progress key gets its TTL only if no ping dirtied it again since the claim;
 -- otherwise it stays without expiry until the next flush writes the newer state.
 -- KEYS[1]: dirty set, KEYS[2]: claimed set, KEYS[3..]: the flushed progress hashes.
 -- ARGV[1]: TTL in ms; ARGV[2..]: the dirty-set members of KEYS[3..].

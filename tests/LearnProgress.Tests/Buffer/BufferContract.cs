@@ -31,7 +31,7 @@ public abstract class BufferContract
         await Buffer.FlushBucketAsync(Bucket, async (batch, _) =>
         {
             if (duringWrite is not null) await duringWrite();
-            written.AddRange(batch);
+            written.AddRange(batch.Progress);
         });
         return written.Where(s => s.UserId == _user).ToList();
     }
@@ -85,7 +85,7 @@ public abstract class BufferContract
         Assert.Equal(10, (await Buffer.ReadAsync(_user, _course))["l1"].Position);
         Assert.Equal(7, (await Buffer.ReadAsync(_user, otherCourse))["l9"].Position);
         var slot = Connection.HashSlot(_keys.Dirty(Bucket));
-        Assert.All(new[] { _keys.Claimed(Bucket), _keys.Progress(_user, _course), _keys.Progress(_user, otherCourse) },
+        Assert.All(new[] { _keys.Claimed(Bucket), _keys.Progress(_user, _course), _keys.Progress(_user, otherCourse), _keys.Activity(_user), _keys.Sessions(_user) },
             key => Assert.Equal(slot, Connection.HashSlot(key)));
     }
 
@@ -172,7 +172,7 @@ public abstract class BufferContract
 
         await FlushAsync();
 
-        Assert.False(await Db.SetContainsAsync(_keys.Dirty(Bucket), RedisKeys.Member(_user, _course)));
+        Assert.False(await Db.SetContainsAsync(_keys.Dirty(Bucket), RedisKeys.ProgressMember(_user, _course)));
     }
 }
 

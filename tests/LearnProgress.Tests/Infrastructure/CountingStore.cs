@@ -1,5 +1,6 @@
 using LearnProgress.Core;
 using LearnProgress.Core.Catalog;
+using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
 
 namespace LearnProgress.Tests.Infrastructure;
@@ -17,8 +18,14 @@ public sealed class CountingStore(IProgressStore inner) : IProgressStore
         return result;
     }
 
-    public Task UpsertProgressAsync(IReadOnlyList<CourseProgressSnapshot> batch, CancellationToken ct = default) => Count(inner.UpsertProgressAsync(batch, ct));
+    public Task<IReadOnlyList<LectureCompleted>> UpsertProgressAsync(FlushBatch batch, CancellationToken ct = default) => Count(inner.UpsertProgressAsync(batch, ct));
     public Task<IReadOnlyDictionary<string, LectureProgress>> ReadProgressAsync(string userId, string courseId, CancellationToken ct = default) => Count(inner.ReadProgressAsync(userId, courseId, ct));
+    public Task<LectureCompleted?> CompleteLectureAsync(string userId, string courseId, string lectureId, DateOnly day, CancellationToken ct = default) => Count(inner.CompleteLectureAsync(userId, courseId, lectureId, day, ct));
+    public Task MarkDayAsync(string userId, DateOnly day, CancellationToken ct = default) => Count(inner.MarkDayAsync(userId, day, ct));
+    public Task<IReadOnlyList<DayActivity>> ReadActivityAsync(string userId, DateOnly from, DateOnly to, CancellationToken ct = default) => Count(inner.ReadActivityAsync(userId, from, to, ct));
+    public Task<LearnerRecord> ReadLearnerAsync(string userId, DateOnly runsEndingFrom, CancellationToken ct = default) => Count(inner.ReadLearnerAsync(userId, runsEndingFrom, ct));
+    public Task<IReadOnlyList<CourseCompletion>> ReadCourseCompletionsAsync(string userId, CancellationToken ct = default) => Count(inner.ReadCourseCompletionsAsync(userId, ct));
+    public Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken ct = default) => Count(inner.SetTimeZoneAsync(userId, timeZone, ct));
     public Task<Course?> GetCourseAsync(string courseId, CancellationToken ct = default) => Count(inner.GetCourseAsync(courseId, ct));
     public Task<bool> CreateCourseAsync(string courseId, string title, CancellationToken ct = default) => Count(inner.CreateCourseAsync(courseId, title, ct));
     public Task<LectureWrite> PutLectureAsync(string courseId, Lecture lecture, CancellationToken ct = default) => Count(inner.PutLectureAsync(courseId, lecture, ct));

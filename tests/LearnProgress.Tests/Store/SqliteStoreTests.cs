@@ -8,7 +8,7 @@ public sealed class SqliteDatabase : IDisposable
 {
     private readonly TempDirectory _directory = new();
 
-    public SqliteDatabase() => Store = new SqliteProgressStore(Path.Combine(_directory.Path, "learnprogress.db"));
+    public SqliteDatabase() => Store = new SqliteProgressStore(Path.Combine(_directory.Path, "learnprogress.db"), new LearnProgress.Core.Progress.CompletionRule(0.9));
 
     public SqliteProgressStore Store { get; }
 

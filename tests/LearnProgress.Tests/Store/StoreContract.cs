@@ -16,10 +16,12 @@ public abstract class StoreContract
     private CourseProgressSnapshot Snapshot(params (string Lecture, LectureProgress Progress)[] lectures) =>
         new(_user, _course, lectures.ToDictionary(l => l.Lecture, l => l.Progress));
 
+    private static FlushBatch Batch(params CourseProgressSnapshot[] progress) => new(progress, []);
+
     [Fact]
     public async Task An_upserted_batch_is_read_back()
     {
-        await Store.UpsertProgressAsync([Snapshot(("l1", new(12.5, 1_000, 30)), ("l2", new(3, 2_000, 3)))]);
+        await Store.UpsertProgressAsync(Batch(Snapshot(("l1", new(12.5, 1_000, 30)), ("l2", new(3, 2_000, 3)))));
 
         var progress = await Store.ReadProgressAsync(_user, _course);
 
@@ -31,7 +33,7 @@ public abstract class StoreContract
     [Fact]
     public async Task Replaying_a_batch_changes_nothing()
     {
-        var batch = new[] { Snapshot(("l1", new(40, 5_000, 90))) };
+        var batch = Batch(Snapshot(("l1", new(40, 5_000, 90))));
         await Store.UpsertProgressAsync(batch);
         var once = await Store.ReadProgressAsync(_user, _course);
 
@@ -43,12 +45,12 @@ public abstract class StoreContract
     [Fact]
     public async Task An_older_snapshot_never_moves_resume_back_nor_lowers_furthest()
     {
-        await Store.UpsertProgressAsync([Snapshot(("l1", new(40, 5_000, 90)))]);
+        await Store.UpsertProgressAsync(Batch(Snapshot(("l1", new(40, 5_000, 90)))));
 
-        await Store.UpsertProgressAsync([Snapshot(("l1", new(10, 4_000, 10)))]);
+        await Store.UpsertProgressAsync(Batch(Snapshot(("l1", new(10, 4_000, 10)))));
         Assert.Equal(new LectureProgress(40, 5_000, 90), (await Store.ReadProgressAsync(_user, _course))["l1"]);
 
-        await Store.UpsertProgressAsync([Snapshot(("l1", new(5, 6_000, 50)))]);
+        await Store.UpsertProgressAsync(Batch(Snapshot(("l1", new(5, 6_000, 50)))));
         Assert.Equal(new LectureProgress(5, 6_000, 90), (await Store.ReadProgressAsync(_user, _course))["l1"]);
     }
 
@@ -56,8 +58,8 @@ public abstract class StoreContract
     public async Task A_batch_of_many_learners_is_written_whole()
     {
         var users = Enumerable.Range(0, 300).Select(_ => Unique.Id("u")).ToList();
-        await Store.UpsertProgressAsync(users.Select(u =>
-            new CourseProgressSnapshot(u, _course, new Dictionary<string, LectureProgress> { ["l1"] = new(1, 1, 1) })).ToList());
+        await Store.UpsertProgressAsync(new FlushBatch(users.Select(u =>
+            new CourseProgressSnapshot(u, _course, new Dictionary<string, LectureProgress> { ["l1"] = new(1, 1, 1) })).ToList(), []));
 
         foreach (var user in users.Take(20))
             Assert.Equal(1, (await Store.ReadProgressAsync(user, _course))["l1"].Position);
