@@ -162,6 +162,112 @@ public abstract class BufferContract
         Assert.False(await Db.KeyExistsAsync(_keys.Claimed(Bucket)));
     }
 
+    private static readonly DateOnly Today = new(2026, 5, 10);
+
+    private ProgressPing Play(string lecture, double from, double to, long ts, string? session = "s1", DateOnly? day = null) =>
+        new(_course, lecture, to, ts, from, session, day ?? Today);
+
+    [Fact]
+    public async Task Played_segments_build_coverage_and_day_seconds()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Play("l1", 0, 10, 10_000)]);
+        await Buffer.RecordAsync(_user, [Play("l1", 10, 20, 20_000), Play("l1", 20, 30, 30_000)]);
+
+        var lecture = (await Buffer.ReadAsync(_user, _course))["l1"];
+        Assert.Equal("0:30", lecture.Coverage.Format());
+        Assert.Equal(30, (await Buffer.ReadActivityAsync(_user))[Today]);
+    }
+
+    [Fact]
+    public async Task Re_watching_adds_seconds_but_not_coverage()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Play("l1", 0, 10, 10_000), Play("l1", 10, 20, 20_000)]);
+        await Buffer.RecordAsync(_user, [Play("l1", 0, 10, 60_000, session: "s2"), Play("l1", 10, 20, 70_000, session: "s2")]);
+
+        Assert.Equal(20, (await Buffer.ReadAsync(_user, _course))["l1"].Coverage.Seconds);
+        Assert.Equal(40, (await Buffer.ReadActivityAsync(_user))[Today]);
+    }
+
+    [Fact]
+    public async Task Seeking_to_the_end_covers_only_what_was_played_after_the_seek()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Play("l1", 0, 5, 5_000)]);
+        await Buffer.RecordAsync(_user, [Play("l1", 595, 600, 10_000)]);   // the player seeked to the end
+
+        var lecture = (await Buffer.ReadAsync(_user, _course))["l1"];
+        Assert.Equal(10, lecture.Coverage.Seconds);
+        Assert.Equal(600, lecture.Furthest);
+    }
+
+    [Fact]
+    public async Task A_ping_claims_at_most_twice_the_client_time_since_the_previous_one_of_its_session()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Play("l1", 0, 5, 5_000)]);
+        await Buffer.RecordAsync(_user, [Play("l1", 5, 600, 15_000)]);    // claims 595 s in 10 s of client time
+
+        var lecture = (await Buffer.ReadAsync(_user, _course))["l1"];
+        Assert.Equal("0:5,580:600", lecture.Coverage.Format());
+        Assert.Equal(25, (await Buffer.ReadActivityAsync(_user))[Today]);
+    }
+
+    [Fact]
+    public async Task A_duplicate_or_late_ping_of_a_session_adds_no_seconds()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Play("l1", 0, 10, 10_000), Play("l1", 10, 20, 20_000)]);
+        await Buffer.RecordAsync(_user, [Play("l1", 10, 20, 20_000), Play("l1", 0, 10, 10_000)]);
+
+        Assert.Equal(20, (await Buffer.ReadActivityAsync(_user))[Today]);
+    }
+
+    [Fact]
+    public async Task An_offline_session_replayed_later_counts_for_the_days_it_happened()
+    {
+        RequireServer();
+        var monday = new DateOnly(2026, 5, 4);
+        var offline = Enumerable.Range(1, 24).Select(i => Play("l1", (i - 1) * 5, i * 5, i * 5_000, session: "offline", day: monday)).ToList();
+
+        await Buffer.RecordAsync(_user, offline);
+
+        var days = await Buffer.ReadActivityAsync(_user);
+        Assert.Equal(120, days[monday]);
+        Assert.Equal("0:120", (await Buffer.ReadAsync(_user, _course))["l1"].Coverage.Format());
+    }
+
+    [Fact]
+    public async Task A_day_holds_at_most_86400_seconds()
+    {
+        RequireServer();
+        var pings = Enumerable.Range(1, 100).Select(i => Play($"l{i % 2}", 0, 1_000, i * 3_600_000L, session: "long")).ToList();
+
+        await Buffer.RecordAsync(_user, pings);
+
+        Assert.Equal(86_400, (await Buffer.ReadActivityAsync(_user))[Today]);
+    }
+
+    [Fact]
+    public async Task Day_totals_flush_with_the_progress_and_keep_their_own_expiry()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Play("l1", 0, 30, 30_000)]);
+        var activity = new List<ActivitySnapshot>();
+
+        await Buffer.FlushBucketAsync(Bucket, (batch, _) =>
+        {
+            activity.AddRange(batch.Activity.Where(a => a.UserId == _user));
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(30, Assert.Single(activity).Seconds[Today]);
+        var ttl = await Db.KeyTimeToLiveAsync(_keys.Activity(_user));
+        Assert.NotNull(ttl);
+        Assert.True(ttl > TimeSpan.FromDays(31), $"activity TTL {ttl}");
+    }
+
     [Fact]
     public async Task Pending_counts_dirty_and_claimed_keys()
     {

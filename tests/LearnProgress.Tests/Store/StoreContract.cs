@@ -1,5 +1,6 @@
 using LearnProgress.Core;
 using LearnProgress.Core.Catalog;
+using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
 using LearnProgress.Tests.Infrastructure;
 
@@ -103,5 +104,148 @@ public abstract class StoreContract
             Store.PutLectureAsync(_course, new Lecture($"l{i % 10}", "t", 60))));
 
         Assert.Equal(10, (await Store.GetCourseAsync(_course))!.TotalLectures);
+    }
+
+    private static readonly DateOnly Day1 = new(2026, 5, 10);
+
+    private static long At(DateOnly day, int hour = 12) =>
+        new DateTimeOffset(day.ToDateTime(new TimeOnly(hour, 0)), TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    private async Task<string> CourseWithLecturesAsync(params double[] durations)
+    {
+        await Store.CreateCourseAsync(_course, "Course");
+        for (var i = 0; i < durations.Length; i++)
+            await Store.PutLectureAsync(_course, new Lecture($"l{i + 1}", "Lecture", durations[i]));
+        return _course;
+    }
+
+    private FlushBatch Watched(string lecture, double from, double to, DateOnly day) =>
+        new([Snapshot((lecture, new LectureProgress(to, At(day), to, Coverage.Of(from, to))))], []);
+
+    [Fact]
+    public async Task Coverage_merges_as_a_set_and_completion_happens_once_at_the_threshold()
+    {
+        await CourseWithLecturesAsync(100, 100);
+        Assert.Empty(await Store.UpsertProgressAsync(Watched("l1", 0, 50, Day1)));
+        Assert.Empty(await Store.UpsertProgressAsync(Watched("l1", 0, 50, Day1)));   // re-watching does not inflate
+
+        var completed = await Store.UpsertProgressAsync(Watched("l1", 50, 90, Day1));
+        var replayed = await Store.UpsertProgressAsync(Watched("l1", 50, 90, Day1));
+
+        Assert.Equal(new LectureCompleted(_user, _course, "l1", Day1), Assert.Single(completed));
+        Assert.Empty(replayed);
+        var lecture = (await Store.ReadProgressAsync(_user, _course))["l1"];
+        Assert.Equal(("0:90", true), (lecture.Coverage.Format(), lecture.Completed));
+        var learner = await Store.ReadLearnerAsync(_user, Day1.AddDays(-40));
+        Assert.Equal(1, learner.TotalCompleted);
+        Assert.Equal(1, Assert.Single(await Store.ReadActivityAsync(_user, Day1, Day1)).Count);
+        Assert.Equal(new CourseCompletion(_course, 1, 2), Assert.Single(await Store.ReadCourseCompletionsAsync(_user)));
+    }
+
+    [Fact]
+    public async Task Coverage_below_the_threshold_does_not_complete()
+    {
+        await CourseWithLecturesAsync(100);
+        Assert.Empty(await Store.UpsertProgressAsync(Watched("l1", 0, 89, Day1)));
+        Assert.False((await Store.ReadProgressAsync(_user, _course))["l1"].Completed);
+    }
+
+    [Fact]
+    public async Task An_explicit_completion_is_idempotent()
+    {
+        await CourseWithLecturesAsync(100);
+
+        var first = await Store.CompleteLectureAsync(_user, _course, "l1", Day1);
+        var second = await Store.CompleteLectureAsync(_user, _course, "l1", Day1);
+
+        Assert.NotNull(first);
+        Assert.Null(second);
+        Assert.Equal(1, (await Store.ReadLearnerAsync(_user, Day1)).TotalCompleted);
+        Assert.Equal(1, Assert.Single(await Store.ReadActivityAsync(_user, Day1, Day1)).Count);
+        Assert.Empty(await Store.UpsertProgressAsync(Watched("l1", 0, 100, Day1)));   // already complete
+    }
+
+    [Fact]
+    public async Task Day_totals_take_the_larger_value_so_a_replayed_flush_never_double_counts()
+    {
+        var batch = new FlushBatch([], [new ActivitySnapshot(_user, new Dictionary<DateOnly, double> { [Day1] = 120 })]);
+        await Store.UpsertProgressAsync(batch);
+        await Store.UpsertProgressAsync(batch);
+        await Store.UpsertProgressAsync(new FlushBatch([], [new ActivitySnapshot(_user, new Dictionary<DateOnly, double> { [Day1] = 90 })]));
+
+        Assert.Equal(120, Assert.Single(await Store.ReadActivityAsync(_user, Day1, Day1)).Seconds);
+        Assert.Equal(120, (await Store.ReadLearnerAsync(_user, Day1)).TotalWatchSeconds);
+    }
+
+    [Fact]
+    public async Task Marks_add_to_the_day_count()
+    {
+        await Store.MarkDayAsync(_user, Day1);
+        await Store.MarkDayAsync(_user, Day1);
+        Assert.Equal(2, Assert.Single(await Store.ReadActivityAsync(_user, Day1, Day1)).Count);
+    }
+
+    [Fact]
+    public async Task Active_days_form_runs_and_a_late_day_joins_two()
+    {
+        foreach (var offset in new[] { 0, 1, 2, 4, 5 })
+            await Store.MarkDayAsync(_user, Day1.AddDays(offset));
+        var before = await Store.ReadLearnerAsync(_user, Day1.AddDays(-40));
+        Assert.Equal(3, before.LongestStreak);
+        Assert.Equal(2, before.RecentRuns.Count);
+
+        // 50 s is not a full active minute; 70 s is.
+        await Store.UpsertProgressAsync(new FlushBatch([], [new ActivitySnapshot(_user, new Dictionary<DateOnly, double> { [Day1.AddDays(3)] = 50 })]));
+        Assert.Equal(3, (await Store.ReadLearnerAsync(_user, Day1.AddDays(-40))).LongestStreak);
+        await Store.UpsertProgressAsync(new FlushBatch([], [new ActivitySnapshot(_user, new Dictionary<DateOnly, double> { [Day1.AddDays(3)] = 70 })]));
+
+        var after = await Store.ReadLearnerAsync(_user, Day1.AddDays(-40));
+        Assert.Equal(6, after.LongestStreak);
+        Assert.Equal(new DayRun(Day1, Day1.AddDays(5)), Assert.Single(after.RecentRuns));
+    }
+
+    [Fact]
+    public async Task The_latest_run_is_always_returned_however_old()
+    {
+        await Store.MarkDayAsync(_user, Day1.AddDays(-200));
+        var record = await Store.ReadLearnerAsync(_user, Day1.AddDays(-32));
+        Assert.Equal(Day1.AddDays(-200), Assert.Single(record.RecentRuns).End);
+    }
+
+    [Fact]
+    public async Task Removing_a_completed_lecture_takes_it_out_of_the_course_count_and_adding_it_back_restores_it()
+    {
+        await CourseWithLecturesAsync(100, 100, 100);
+        await Store.CompleteLectureAsync(_user, _course, "l1", Day1);
+        await Store.CompleteLectureAsync(_user, _course, "l2", Day1);
+        Assert.Equal(new CourseCompletion(_course, 2, 3), Assert.Single(await Store.ReadCourseCompletionsAsync(_user)));
+
+        await Store.DeleteLectureAsync(_course, "l2");
+        Assert.Equal(new CourseCompletion(_course, 1, 2), Assert.Single(await Store.ReadCourseCompletionsAsync(_user)));
+
+        await Store.PutLectureAsync(_course, new Lecture("l2", "Back", 100));
+        Assert.Equal(new CourseCompletion(_course, 2, 3), Assert.Single(await Store.ReadCourseCompletionsAsync(_user)));
+    }
+
+    [Fact]
+    public async Task A_coverage_completion_counts_for_the_day_of_the_learner_zone()
+    {
+        await CourseWithLecturesAsync(100);
+        await Store.SetTimeZoneAsync(_user, "Pacific/Kiritimati");
+        var lateEvening = new DateTimeOffset(2026, 5, 10, 11, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(); // 01:00 on the 11th there
+
+        var completed = await Store.UpsertProgressAsync(new FlushBatch(
+            [Snapshot(("l1", new LectureProgress(100, lateEvening, 100, Coverage.Of(0, 100))))], []));
+
+        Assert.Equal(new DateOnly(2026, 5, 11), Assert.Single(completed).Day);
+        Assert.Equal("Pacific/Kiritimati", (await Store.ReadLearnerAsync(_user, Day1)).TimeZone);
+    }
+
+    [Fact]
+    public async Task A_new_learner_has_an_empty_record()
+    {
+        Assert.Equal(LearnerRecord.New.TotalCompleted, (await Store.ReadLearnerAsync(_user, Day1)).TotalCompleted);
+        Assert.Empty((await Store.ReadLearnerAsync(_user, Day1)).RecentRuns);
+        Assert.Empty(await Store.ReadCourseCompletionsAsync(_user));
     }
 }
