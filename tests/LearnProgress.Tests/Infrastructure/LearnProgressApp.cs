@@ -19,11 +19,13 @@ public sealed class LearnProgressApp : WebApplicationFactory<Program>
     private readonly TempDirectory _directory = new();
     private readonly Dictionary<string, string?> _settings;
     private readonly bool _scheduler;
+    private readonly TimeProvider? _time;
 
     public LearnProgressApp(string? redis = null, bool scheduler = false, Dictionary<string, string?>? settings = null,
-        string environment = "Testing")
+        string environment = "Testing", TimeProvider? time = null)
     {
         _scheduler = scheduler;
+        _time = time;
         Environment = environment;
         _settings = new Dictionary<string, string?>
         {
@@ -53,6 +55,7 @@ public sealed class LearnProgressApp : WebApplicationFactory<Program>
             var store = services.Single(d => d.ServiceType == typeof(IProgressStore));
             services.Remove(store);
             services.AddSingleton<IProgressStore>(sp => new CountingStore((IProgressStore)store.ImplementationFactory!(sp)));
+            if (_time is not null) services.AddSingleton(_time);
             if (_scheduler) return;
             var hangfire = typeof(BackgroundJobServerHostedService).Assembly;
             var servers = services.Where(d => d.ServiceType == typeof(IHostedService) &&
@@ -70,9 +73,9 @@ public sealed class LearnProgressApp : WebApplicationFactory<Program>
         return client;
     }
 
-    public HttpClient Learner(string userId) => ClientFor(TestTokens.Learner(userId));
+    public HttpClient Learner(string userId) => ClientFor(TestTokens.Timeless(userId));
 
-    public HttpClient Admin() => ClientFor(TestTokens.Admin());
+    public HttpClient Admin() => ClientFor(TestTokens.Timeless("admin-1", "admin"));
 
     /// <summary>Creates a course with lectures of the given durations (l1, l2, ...).</summary>
     public async Task<string> CreateCourseAsync(params double[] durations)

@@ -12,6 +12,10 @@ public static class TestTokens
 
     public static string Learner(string sub) => Create(sub);
 
+    /// <summary>Valid on the wall clock and on any test clock between 2020 and 2035.</summary>
+    public static string Timeless(string sub, params string[] roles) =>
+        Create(sub, roles, notBefore: new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc), lifetime: TimeSpan.FromDays(15 * 365));
+
     public static string Admin(string sub = "admin-1") => Create(sub, roles: ["admin"]);
 
     public static string Create(string? sub, string[]? roles = null, string key = SigningKey, string issuer = Issuer,
