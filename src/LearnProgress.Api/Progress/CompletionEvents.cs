@@ -11,7 +11,7 @@ public sealed class CompletionEvents(ILogger<CompletionEvents> logger) : IComple
     public void OnCompleted(LectureCompleted completed)
     {
         logger.LogInformation("Learner {UserId} completed {CourseId}/{LectureId} on {Day}",
-            completed.UserId, completed.CourseId, completed.LectureId, completed.Day);
+            completed.UserId, completed.CourseId, completed.LectureId, completed.Day.ToString("yyyy-MM-dd"));
         Completed?.Invoke(completed);
     }
 }
