@@ -23,6 +23,11 @@ public sealed class RedisKeys(int buckets)
 
     public RedisKey Claimed(int bucket) => $"{Prefix}{Tag(bucket)}:claimed";
 
+    /// <summary>Server time (epoch ms) of the oldest change in the dirty set; the claimed set's has its own key.</summary>
+    public RedisKey Since(int bucket) => $"{Prefix}{Tag(bucket)}:since";
+
+    public RedisKey ClaimedSince(int bucket) => $"{Prefix}{Tag(bucket)}:claimed-since";
+
     /// <summary>The dirty-set member naming one (learner, course).</summary>
     public static string Member(string userId, string courseId) => $"{userId}:{courseId}";
 

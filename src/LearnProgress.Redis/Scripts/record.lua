@@ -1,5 +1,5 @@
 -- Merges one learner's pings. All keys carry the learner's bucket hash tag, so this runs in one hash slot.
--- KEYS[1]: the bucket's dirty set; KEYS[2..]: progress hashes (one per course).
+-- KEYS[1]: the bucket's dirty set; KEYS[2]: the bucket's oldest-change time; KEYS[3..]: progress hashes (one per course).
 -- ARGV: 5 values per ping: index into KEYS, dirty-set member, lecture id, position, client time (ms).
 -- A lecture's field holds "position|updatedAt|furthest"; the merge is LectureProgress.Merge.
 local dirty = KEYS[1]
@@ -23,7 +23,11 @@ for i = 1, #ARGV, 5 do
   if value then
     redis.call('HSET', key, lecture, value)
     redis.call('PERSIST', key)
-    redis.call('SADD', dirty, member)
+    -- The first change since the last claim dates the bucket's backlog (server time, ms).
+    if redis.call('SADD', dirty, member) == 1 then
+      local now = redis.call('TIME')
+      redis.call('SET', KEYS[2], now[1] .. string.format('%03d', math.floor(now[2] / 1000)), 'NX')
+    end
   end
 end
 return 1
