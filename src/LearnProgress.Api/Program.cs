@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddRequestLogging();
 builder.AddProblemResponses();
 builder.AddBufferAndStore();
+builder.AddServiceMetrics();
 builder.AddTokenAuth();
 builder.AddProgressServices();
 builder.AddFlushScheduling();
@@ -28,6 +29,7 @@ app.UseAuthorization();
 app.MapProgressApi();
 app.MapCoursesApi();
 app.MapOperationsApi();
+app.MapServiceMetrics();
 app.MapHangfireDashboardForAdmins();
 app.MapDevTokenApi();
 

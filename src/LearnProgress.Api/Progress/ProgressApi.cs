@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.Hosting;
+using LearnProgress.Api.Operations;
 using LearnProgress.Api.Security;
 using LearnProgress.Core;
 using LearnProgress.Core.Progress;
@@ -15,8 +16,8 @@ public static class ProgressApi
     public static RouteGroupBuilder MapProgressApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/progress").WithTags("Progress").RequireLearner();
-        group.MapPost("/save", Save).WithSummary("Auto-save ping: buffered, merged last-writer-wins by clientTs.");
-        group.MapPost("/batch", Batch).WithSummary($"Up to {MaxBatch} pings (an offline queue) in one call.");
+        group.MapPost("/save", Save).WithPingMetrics().WithSummary("Auto-save ping: buffered, merged last-writer-wins by clientTs.");
+        group.MapPost("/batch", Batch).WithPingMetrics().WithSummary($"Up to {MaxBatch} pings (an offline queue) in one call.");
         group.MapGet("/{courseId}", Get).WithSummary("Resume positions of the caller in one course.");
         return group;
     }
