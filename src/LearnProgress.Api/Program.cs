@@ -1,3 +1,4 @@
+using LearnProgress.Api.Benchmark;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.Hosting;
 using LearnProgress.Api.Operations;
@@ -32,6 +33,7 @@ app.MapOperationsApi();
 app.MapServiceMetrics();
 app.MapHangfireDashboardForAdmins();
 app.MapDevTokenApi();
+app.MapBenchmarkApi();
 
 app.Run();
 
