@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddRequestLogging();
 builder.AddProblemResponses();
+builder.AddApiJson();
 builder.AddBufferAndStore();
 builder.AddServiceMetrics();
 builder.AddTokenAuth();
