@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
-# Runs every test against real servers. Installs what the tests need when it is missing:
-# redis-server (Debian package) for the buffer contract suite and the Redis-mode API tests.
+# Runs every test against real servers. Installs what the tests need when it is missing (Debian packages):
+# redis-server for the buffer contract suite and the Redis-mode API tests, wrk for the benchmark's smoke run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v redis-server >/dev/null 2>&1; then
-  echo "redis-server is missing; installing it with apt-get"
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "${missing[*]} missing; installing with apt-get"
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 log=$(mktemp)

@@ -1,3 +1,4 @@
+using LearnProgress.Api.Benchmark;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.Heatmap;
 using LearnProgress.Api.Hosting;
@@ -12,7 +13,9 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddRequestLogging();
 builder.AddProblemResponses();
+builder.AddApiJson();
 builder.AddBufferAndStore();
+builder.AddServiceMetrics();
 builder.AddTokenAuth();
 builder.AddProgressServices();
 builder.AddFlushScheduling();
@@ -34,8 +37,10 @@ app.MapStatsApi();
 app.MapSettingsApi();
 app.MapCoursesApi();
 app.MapOperationsApi();
+app.MapServiceMetrics();
 app.MapHangfireDashboardForAdmins();
 app.MapDevTokenApi();
+app.MapBenchmarkApi();
 
 app.Run();
 

@@ -30,6 +30,9 @@ public interface IProgressBuffer
     /// <summary>Changed keys waiting for a flush, claimed ones included.</summary>
     Task<long> CountPendingAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>When the oldest change not yet acknowledged by a flush reached the buffer; null when none is pending.</summary>
+    Task<DateTimeOffset?> OldestPendingChangeAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Throws when the buffer cannot be reached.</summary>
     Task CheckAsync(CancellationToken cancellationToken = default);
 }

@@ -24,6 +24,11 @@ public sealed class RedisKeys(int buckets)
 
     public RedisKey Claimed(int bucket) => $"{Prefix}{Tag(bucket)}:claimed";
 
+    /// <summary>Server time (epoch ms) of the oldest change in the dirty set; the claimed set's has its own key.</summary>
+    public RedisKey Since(int bucket) => $"{Prefix}{Tag(bucket)}:since";
+
+    public RedisKey ClaimedSince(int bucket) => $"{Prefix}{Tag(bucket)}:claimed-since";
+
     /// <summary>The key a dirty-set member names.</summary>
     public RedisKey Of(int bucket, string member) => $"{Prefix}{Tag(bucket)}:{member}";
 

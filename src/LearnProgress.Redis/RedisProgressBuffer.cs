@@ -31,7 +31,7 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
     {
         if (pings.Count == 0) return;
         var bucket = keys.BucketOf(userId);
-        var scriptKeys = new List<RedisKey> { keys.Dirty(bucket), keys.Sessions(userId), keys.Activity(userId) };
+        var scriptKeys = new List<RedisKey> { keys.Dirty(bucket), keys.Since(bucket), keys.Sessions(userId), keys.Activity(userId) };
         var courseKeyIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var args = new RedisValue[4 + pings.Count * ArgsPerPing];
         args[0] = RedisKeys.ActivityMember(userId);
@@ -72,10 +72,11 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         var db = Db;
         var dirty = keys.Dirty(bucket);
         var claimed = keys.Claimed(bucket);
+        RedisKey[] claimKeys = [dirty, claimed, keys.Since(bucket), keys.ClaimedSince(bucket)];
         // A claim left by a crashed flush is replayed first, then the loop goes on to the fresh dirty set.
         for (var replay = true; replay;)
         {
-            var claim = (RedisValue[])(await db.ScriptEvaluateAsync(LuaScripts.Claim, [dirty, claimed]))!;
+            var claim = (RedisValue[])(await db.ScriptEvaluateAsync(LuaScripts.Claim, claimKeys))!;
             replay = (int)claim[0] == 1;
             var members = claim[1..].Select(m => (string)m!).ToArray();
             if (members.Length == 0) break;
@@ -115,6 +116,23 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         var counts = await Task.WhenAll(Enumerable.Range(0, keys.Buckets)
             .SelectMany(b => new[] { db.SetLengthAsync(keys.Dirty(b)), db.SetLengthAsync(keys.Claimed(b)) }));
         return counts.Sum();
+    }
+
+    public async Task<DateTimeOffset?> OldestPendingChangeAsync(CancellationToken cancellationToken = default)
+    {
+        var db = Db;
+        // A claimed-since key outlives its claim until the bucket's next flush, so it counts only while the claim exists.
+        var buckets = Enumerable.Range(0, keys.Buckets).Select(b => (
+            Since: db.StringGetAsync(keys.Since(b)),
+            ClaimedSince: db.StringGetAsync(keys.ClaimedSince(b)),
+            Claimed: db.KeyExistsAsync(keys.Claimed(b)))).ToList();
+        long? oldest = null;
+        foreach (var (since, claimedSince, claimed) in buckets)
+        {
+            if ((long?)await since is { } s) oldest = Math.Min(oldest ?? s, s);
+            if (await claimed && (long?)await claimedSince is { } c) oldest = Math.Min(oldest ?? c, c);
+        }
+        return oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 
     public Task CheckAsync(CancellationToken cancellationToken = default) => Db.PingAsync();

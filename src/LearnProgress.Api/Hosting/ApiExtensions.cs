@@ -5,6 +5,8 @@ using LearnProgress.Api.Progress;
 using LearnProgress.Core.Flushing;
 using Microsoft.OpenApi;
 using Serilog;
+using Serilog.AspNetCore;
+using Serilog.Events;
 using StackExchange.Redis;
 
 namespace LearnProgress.Api.Hosting;
@@ -17,8 +19,17 @@ public static class ApiExtensions
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+        // A line per successful ping would cost more than the ping (the console sink writes under a lock), so those
+        // go at Debug; failures and every other request stay at Information.
+        builder.Services.Configure<RequestLoggingOptions>(o => o.GetLevel = (http, _, error) =>
+            error is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+            : http.Response.StatusCode < 400 && IsHighRate(http.Request.Path) ? LogEventLevel.Debug
+            : LogEventLevel.Information);
         return builder;
     }
+
+    private static bool IsHighRate(PathString path) =>
+        path.StartsWithSegments("/api/v1/progress") || path.StartsWithSegments("/api/v1/bench");
 
     public static IHostApplicationBuilder AddProgressServices(this IHostApplicationBuilder builder)
     {

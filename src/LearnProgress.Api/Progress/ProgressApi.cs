@@ -2,6 +2,7 @@ using System.Security.Claims;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.Hosting;
 using LearnProgress.Api.Learners;
+using LearnProgress.Api.Operations;
 using LearnProgress.Api.Security;
 using LearnProgress.Core;
 using LearnProgress.Core.Flushing;
@@ -18,8 +19,8 @@ public static class ProgressApi
     public static RouteGroupBuilder MapProgressApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/progress").WithTags("Progress").RequireLearner();
-        group.MapPost("/save", Save).WithSummary("Auto-save ping: buffered, merged last-writer-wins by clientTs.");
-        group.MapPost("/batch", Batch).WithSummary($"Up to {MaxBatch} pings (an offline queue) in one call.");
+        group.MapPost("/save", Save).WithPingMetrics().WithSummary("Auto-save ping: buffered, merged last-writer-wins by clientTs.");
+        group.MapPost("/batch", Batch).WithPingMetrics().WithSummary($"Up to {MaxBatch} pings (an offline queue) in one call.");
         group.MapPost("/complete", Complete).WithSummary("Marks a lecture completed at once (idempotent).");
         group.MapGet("/{courseId}", Get).WithSummary("Resume positions, coverage and completion of the caller in one course.");
         return group;

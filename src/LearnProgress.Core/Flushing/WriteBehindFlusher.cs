@@ -1,11 +1,13 @@
 using LearnProgress.Core.Progress;
+using LearnProgress.Core.Telemetry;
 
 namespace LearnProgress.Core.Flushing;
 
 public sealed record FlushResult(int Flushed, int Buckets, int FailedBuckets, TimeSpan Duration);
 
 /// <summary>Drains every bucket of the buffer into the store, a few buckets at a time, and announces completions.</summary>
-public sealed class WriteBehindFlusher(IProgressBuffer buffer, IProgressStore store, ICompletionListener completions, TimeProvider time)
+public sealed class WriteBehindFlusher(
+    IProgressBuffer buffer, IProgressStore store, ICompletionListener completions, TimeProvider time, ProgressMetrics metrics)
 {
     private const int Parallelism = 8;
 
@@ -31,6 +33,7 @@ public sealed class WriteBehindFlusher(IProgressBuffer buffer, IProgressStore st
                 }
             });
         var result = new FlushResult(flushed, buffer.BucketCount, failed, time.GetElapsedTime(started));
+        metrics.FlushCompleted(result.Flushed, result.Duration, failed > 0);
         if (failed > 0)
             throw new FlushFailedException(result, firstError!);
         return result;

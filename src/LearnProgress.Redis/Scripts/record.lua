@@ -1,11 +1,12 @@
 -- Merges one learner's pings. All keys carry the learner's bucket hash tag, so this runs in one hash slot.
--- KEYS[1]: the bucket's dirty set; KEYS[2]: the learner's playback sessions (session id -> last client time);
--- KEYS[3]: the learner's played seconds per day; KEYS[4..]: progress hashes, one per course.
+-- KEYS[1]: the bucket's dirty set; KEYS[2]: the bucket's oldest-change time;
+-- KEYS[3]: the learner's playback sessions (session id -> last client time);
+-- KEYS[4]: the learner's played seconds per day; KEYS[5..]: progress hashes, one per course.
 -- ARGV[1]: dirty-set member of the activity hash; ARGV[2]: footage allowed to a session's first ping (s);
 -- ARGV[3]: session TTL (ms); ARGV[4]: activity TTL (ms); then 8 values per ping: index into KEYS, dirty-set member,
 -- lecture id, position, client time (ms), segment start ('' if none), session id ('' if none), learner's day.
 -- A lecture's field holds "position|updatedAt|furthest" (LectureProgress.Merge) and 'v:'..lecture its coverage.
-local dirty, sessions, activity = KEYS[1], KEYS[2], KEYS[3]
+local dirty, since, sessions, activity = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local activity_member, first_cap = ARGV[1], tonumber(ARGV[2])
 local session_ttl, activity_ttl = ARGV[3], ARGV[4]
 
@@ -14,6 +15,14 @@ local function fmt(x)
   s = string.gsub(s, '0+$', '')
   s = string.gsub(s, '%.$', '')
   return s
+end
+
+-- The first change since the last claim dates the bucket's backlog (server time, ms).
+local function mark_dirty(member)
+  if redis.call('SADD', dirty, member) == 1 then
+    local now = redis.call('TIME')
+    redis.call('SET', since, now[1] .. string.format('%03d', math.floor(now[2] / 1000)), 'NX')
+  end
 end
 
 -- Coverage.Union of "start:end,..." (sorted, disjoint) with [s, e]; touching intervals merge.
@@ -88,7 +97,7 @@ for i = 5, #ARGV, 8 do
         if total > seconds then
           redis.call('HSET', activity, day, fmt(total))
           redis.call('PEXPIRE', activity, activity_ttl)
-          redis.call('SADD', dirty, activity_member)
+          mark_dirty(activity_member)
         end
       end
     end
@@ -97,7 +106,7 @@ for i = 5, #ARGV, 8 do
   -- A duplicate or stale ping changes nothing, so it neither dirties the key nor keeps it alive.
   if changed then
     redis.call('PERSIST', key)
-    redis.call('SADD', dirty, member)
+    mark_dirty(member)
   end
 end
 return 1

@@ -269,6 +269,29 @@ public abstract class BufferContract
     }
 
     [Fact]
+    public async Task The_oldest_pending_change_is_dated_by_its_first_ping_and_cleared_by_the_flush()
+    {
+        RequireServer();
+        for (var b = 0; b < Buckets; b++) await Buffer.FlushBucketAsync(b, (_, _) => Task.CompletedTask);
+        Assert.Null(await Buffer.OldestPendingChangeAsync());
+
+        var before = DateTimeOffset.UtcNow;
+        await Buffer.RecordAsync(_user, [Ping("l1", 10, 1_000)]);
+        var first = await Buffer.OldestPendingChangeAsync();
+        await Task.Delay(20);
+        await Buffer.RecordAsync(_user, [Ping("l1", 20, 2_000)]);
+
+        Assert.NotNull(first);
+        Assert.InRange(first.Value, before.AddSeconds(-2), DateTimeOffset.UtcNow.AddSeconds(2));
+        Assert.Equal(first, await Buffer.OldestPendingChangeAsync());
+        // While the store takes the claim, the change is still unflushed, and a store failure must not hide it.
+        DateTimeOffset? duringWrite = null;
+        await FlushAsync(duringWrite: async () => duringWrite = await Buffer.OldestPendingChangeAsync());
+        Assert.Equal(first, duringWrite);
+        Assert.Null(await Buffer.OldestPendingChangeAsync());
+    }
+
+    [Fact]
     public async Task Pending_counts_dirty_and_claimed_keys()
     {
         RequireServer();

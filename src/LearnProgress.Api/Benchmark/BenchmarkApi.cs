@@ -1,0 +1,42 @@
+using System.Security.Claims;
+using LearnProgress.Api.Hosting;
+using LearnProgress.Api.Learners;
+using LearnProgress.Api.Operations;
+using LearnProgress.Api.Progress;
+using LearnProgress.Api.Security;
+using LearnProgress.Core;
+using LearnProgress.Core.Progress;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LearnProgress.Api.Benchmark;
+
+/// <summary>
+/// Yardsticks for tests/bench, mapped only with <c>Benchmark:Enabled=true</c>. Both sit behind the same middleware,
+/// authentication and learner check as the ping endpoint and read the same body, so the benchmark compares like with
+/// like: <c>bare</c> does none of the service's work (the web stack's ceiling), <c>through</c> writes each ping
+/// straight into the store (the design the write-behind buffer replaces).
+/// </summary>
+public static class BenchmarkApi
+{
+    public const string EnabledKey = "Benchmark:Enabled";
+
+    public static void MapBenchmarkApi(this WebApplication app)
+    {
+        if (!app.Configuration.GetValue<bool>(EnabledKey)) return;
+        var group = app.MapGroup("/api/v1/bench").RequireLearner().ExcludeFromDescription();
+        group.MapPost("/bare", Bare);
+        group.MapPost("/through", Through).WithPingMetrics();
+    }
+
+    public static Ok<Synced> Bare(PingRequest ping) => TypedResults.Ok(new Synced());
+
+    public static async Task<Results<Ok<Synced>, ProblemHttpResult>> Through(
+        PingRequest ping, ClaimsPrincipal user, PingIntake intake, LearnerZones zones, IProgressStore store, CancellationToken ct)
+    {
+        var (accepted, rejection) = await intake.AcceptAsync(ping, await zones.GetAsync(user.Id(), ct), ct);
+        if (rejection is not null) return TypedResults.Problem(Problems.Fields(rejection.Status, "Refused.", rejection.Errors));
+        await store.UpsertProgressAsync(new FlushBatch([new CourseProgressSnapshot(user.Id(), accepted!.CourseId,
+            new Dictionary<string, LectureProgress> { [accepted.LectureId] = accepted.ToProgress() })], []), ct);
+        return TypedResults.Ok(new Synced());
+    }
+}

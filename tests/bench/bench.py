@@ -1,0 +1,360 @@
+#!/usr/bin/env python3
+"""Benchmark of the ping path: a real redis-server, the API in production mode (SQLite store) and wrk, all on
+127.0.0.1. Every figure comes from one run, so ratios hold even on a busy machine. Started by tests/bench/run.sh."""
+import argparse
+import base64
+import hashlib
+import hmac
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+LOAD = os.path.join(ROOT, "tests", "bench", "load.lua")
+HOST = "127.0.0.1"
+LECTURES_PER_COURSE = 10
+FLUSH_INTERVAL = "00:00:30"  # the production default
+
+# (seconds of load per phase, learners, backlog keys to flush, learners for the memory figure)
+FULL = dict(warmup=5, bare=15, ping=20, half=15, get=15, through=15, learners=10_000, backlog=100_000, memory=10_000)
+SMOKE = dict(warmup=1, bare=2, ping=2, half=2, get=2, through=2, learners=10_000, backlog=2_000, memory=500)
+
+COURSES = [
+    "algebra-101", "linear-algebra", "calculus-1", "statistics-intro", "python-basics", "python-data-analysis",
+    "web-development-html-css", "javascript-fundamentals", "react-in-practice", "sql-for-beginners",
+    "machine-learning-foundations", "deep-learning-intro", "cloud-architecture", "docker-and-kubernetes",
+    "git-essentials", "cybersecurity-101", "product-management", "ux-design-principles", "public-speaking",
+    "spanish-a1",
+]
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def token(key: str, sub: str, admin: bool = False) -> str:
+    now = int(time.time())
+    claims = {"sub": sub, "iss": "learnprogress", "aud": "learnprogress", "iat": now, "nbf": now - 60, "exp": now + 7200}
+    if admin:
+        claims["role"] = "admin"
+    signing_input = b64(b'{"alg":"HS256","typ":"JWT"}') + "." + b64(json.dumps(claims, separators=(",", ":")).encode())
+    return signing_input + "." + b64(hmac.new(key.encode(), signing_input.encode(), hashlib.sha256).digest())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Client:
+    """One keep-alive connection; the harness's own requests (seeding, fills, scrapes)."""
+
+    def __init__(self, port: int, bearer: str | None = None):
+        self.conn = http.client.HTTPConnection(HOST, port, timeout=120)
+        self.bearer = bearer
+
+    def call(self, method: str, path: str, body=None, bearer: str | None = None, ok=(200, 201)):
+        headers = {"Content-Type": "application/json"}
+        if bearer or self.bearer:
+            headers["Authorization"] = "Bearer " + (bearer or self.bearer)
+        self.conn.request(method, path, body=None if body is None else json.dumps(body), headers=headers)
+        response = self.conn.getresponse()
+        data = response.read()
+        if response.status not in ok:
+            raise RuntimeError(f"{method} {path} -> {response.status}: {data[:300]!r}")
+        return json.loads(data) if data and response.getheader("Content-Type", "").find("json") >= 0 else data.decode()
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.plan = SMOKE if args.smoke else FULL
+        self.work = tempfile.mkdtemp(prefix="lp-bench-")
+        self.key = secrets.token_hex(32)
+        self.admin = token(self.key, "bench-admin", admin=True)
+        self.processes: list[subprocess.Popen] = []
+        self.api: subprocess.Popen | None = None
+        self.api_port = 0
+        self.rng = random.Random(42)
+
+    # ---- processes -------------------------------------------------------------------------------------------
+    def start_redis(self):
+        self.redis_port = free_port()
+        # Production settings from the README: AOF every second, never evict an unflushed key.
+        self.processes.append(subprocess.Popen(
+            ["redis-server", "--port", str(self.redis_port), "--bind", HOST, "--dir", self.work, "--save", "",
+             "--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction"],
+            stdout=subprocess.DEVNULL, start_new_session=True))
+        for _ in range(100):
+            if self.redis("PING") == "PONG":
+                return
+            time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def redis(self, *command: str) -> str:
+        try:
+            return subprocess.run(["redis-cli", "-h", HOST, "-p", str(self.redis_port), *command],
+                                  capture_output=True, text=True, timeout=30).stdout.strip()
+        except FileNotFoundError:
+            raise RuntimeError("redis-cli is missing (Debian package redis-tools)")
+
+    def start_api(self, flush_interval: str):
+        self.stop_api()
+        self.api_port = free_port()
+        env = dict(os.environ,
+                   ASPNETCORE_ENVIRONMENT="Production",
+                   ASPNETCORE_URLS=f"http://{HOST}:{self.api_port}",
+                   ConnectionStrings__Redis=f"{HOST}:{self.redis_port}",
+                   Storage__DataDirectory=os.path.join(self.work, "data"),
+                   Auth__SigningKey=self.key,
+                   WriteBehind__FlushInterval=flush_interval,
+                   Benchmark__Enabled="true",
+                   DOTNET_TieredPGO="1")
+        log = open(os.path.join(self.work, "api.log"), "ab")
+        self.api = subprocess.Popen(["dotnet", self.args.api], env=env, stdout=log, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
+        self.processes.append(self.api)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.api.poll() is not None:
+                raise RuntimeError(f"the API exited; see {self.work}/api.log")
+            try:
+                Client(self.api_port).call("GET", "/health/ready")
+                return
+            except (OSError, RuntimeError):
+                time.sleep(0.2)
+        raise RuntimeError("the API did not become ready")
+
+    def stop_api(self):
+        if self.api and self.api.poll() is None:
+            self.api.send_signal(signal.SIGTERM)
+            try:
+                self.api.wait(20)
+            except subprocess.TimeoutExpired:
+                self.api.kill()
+        self.api = None
+
+    def close(self):
+        self.stop_api()
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        if not self.args.keep:
+            shutil.rmtree(self.work, ignore_errors=True)
+
+    # ---- data --------------------------------------------------------------------------------------------------
+    def seed(self):
+        admin = Client(self.api_port, self.admin)
+        self.courses = []
+        for course in COURSES:
+            admin.call("POST", "/api/v1/courses", {"id": course, "title": course.replace("-", " ").title()}, ok=(201, 409))
+            lectures = []
+            for n in range(1, LECTURES_PER_COURSE + 1):
+                lecture, duration = f"{course}-lecture-{n:02d}", self.rng.randrange(300, 1800)
+                admin.call("PUT", f"/api/v1/courses/{course}/lectures/{lecture}", {"title": f"Lecture {n}", "durationSeconds": duration})
+                lectures.append((lecture, duration))
+            self.courses.append((course, lectures))
+        with open(os.path.join(self.work, "courses.txt"), "w") as f:
+            for course, lectures in self.courses:
+                f.write(course + " " + " ".join(f"{lecture} {duration}" for lecture, duration in lectures) + "\n")
+        self.learners = [self.new_learner() for _ in range(self.plan["learners"])]
+        with open(os.path.join(self.work, "learners.txt"), "w") as f:
+            for i, (learner, bearer) in enumerate(self.learners):
+                course = i % len(self.courses)
+                lecture = (i // len(self.courses)) % LECTURES_PER_COURSE
+                f.write(f"{learner} {bearer} {course} {lecture} {self.rng.randrange(0, 300)}\n")
+
+    def new_learner(self):
+        learner = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return learner, token(self.key, learner)
+
+    def send_batches(self, batches):
+        """Posts (bearer, pings) batches over a few keep-alive connections."""
+        def worker(part):
+            client = Client(self.api_port)
+            for bearer, pings in part:
+                result = client.call("POST", "/api/v1/progress/batch", {"pings": pings}, bearer=bearer)
+                if result["accepted"] != len(pings):
+                    raise RuntimeError(f"batch refused pings: {result}")
+        parts = [batches[i::4] for i in range(4)]
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(worker, parts))
+
+    # ---- measuring ---------------------------------------------------------------------------------------------
+    def metrics(self) -> dict[str, float]:
+        text = Client(self.api_port).call("GET", "/metrics")
+        values: dict[str, float] = {}
+        for line in text.splitlines():
+            match = re.match(r"^(learnprogress_[a-z_]+)(?:\{[^}]*\})? (\S+)", line)
+            if match:
+                values[match[1]] = values.get(match[1], 0.0) + float(match[2])
+        return values
+
+    def flush(self) -> dict:
+        return Client(self.api_port, self.admin).call("POST", "/api/v1/admin/flush")
+
+    def wrk(self, name: str, path: str, seconds: int, connections: int, delay_ms: int = 0, mode: str = "ping",
+            background: bool = False):
+        out = os.path.join(self.work, name + ".json")
+        command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", LOAD,
+                   f"http://{HOST}:{self.api_port}", "--", os.path.join(self.work, "learners.txt"),
+                   os.path.join(self.work, "courses.txt"), mode, path, str(delay_ms)]
+        process = subprocess.Popen(command, env=dict(os.environ, WRK_OUT=out), stdout=subprocess.DEVNULL,
+                                   start_new_session=True)
+        self.processes.append(process)
+        return (process, out) if background else self.wrk_result(process, out)
+
+    def wrk_result(self, process, out) -> dict:
+        if process.wait(timeout=300) != 0:
+            raise RuntimeError("wrk failed")
+        with open(out) as f:
+            result = json.load(f)
+        result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+        bad = result["errors"] + result["status_errors"]
+        if bad > result["requests"] * 0.001:
+            raise RuntimeError(f"{out}: {bad} of {result['requests']} requests failed; see {self.work}/api.log")
+        return result
+
+    def run(self) -> dict:
+        p = self.plan
+        self.start_redis()
+        self.start_api(FLUSH_INTERVAL)
+        self.seed()
+        save, bare, through = "/api/v1/progress/save", "/api/v1/bench/bare", "/api/v1/bench/through"
+
+        # JIT and caches warm up on both paths before anything is measured.
+        self.wrk("warmup-ping", save, p["warmup"], 32)
+        self.wrk("warmup-bare", bare, p["warmup"], 32)
+        self.flush()
+
+        before = self.metrics()
+        bare_run = self.wrk("bare", bare, p["bare"], 32)
+        ping_run = self.wrk("ping", save, p["ping"], 32)
+        # Half the saturated rate: each of 32 connections waits so that together they offer about rps/2
+        # (a request's own ~1 ms counts towards its connection's cycle).
+        half_delay = max(1, round(32 * 1000 / (ping_run["rps"] / 2)) - 1)
+        half_run = self.wrk("half", save, p["half"], 32, half_delay)
+        load, load_out = self.wrk("get-load", save, p["get"], 32, half_delay, background=True)
+        get_run = self.wrk("get", "/api/v1/progress/", p["get"], 4, 5, mode="get")
+        get_load = self.wrk_result(load, load_out)
+        self.flush()
+        after = self.metrics()
+
+        through_before = after
+        through_run = self.wrk("through", through, p["through"], 32)
+        through_after = self.metrics()
+
+        def delta(a, b, name):
+            return b.get(name, 0.0) - a.get(name, 0.0)
+
+        pings = delta(before, after, "learnprogress_pings_accepted_total")
+        writes = delta(before, after, "learnprogress_store_writes_total")
+        keys = delta(before, after, "learnprogress_flush_keys_total")
+        through_pings = delta(through_before, through_after, "learnprogress_pings_accepted_total")
+        through_writes = delta(through_before, through_after, "learnprogress_store_writes_total")
+
+        # The flush figure needs a quiet buffer: no recurring flush may take part of the backlog.
+        self.start_api("01:00:00")
+        self.flush()
+        courses = self.courses
+        backlog_learners = p["backlog"] // len(courses)
+        batches = [(bearer, [{"courseId": course, "lectureId": lectures[0][0], "watchTime": 1 + i % 200,
+                              "clientTs": int(time.time() * 1000)} for course, lectures in courses])
+                   for i, (_, bearer) in enumerate(self.learners[:backlog_learners])]
+        self.send_batches(batches)
+        flushed = self.flush()
+
+        memory_before = self.used_memory()
+        fresh = [self.new_learner() for _ in range(p["memory"])]
+        course, lectures = courses[0]
+        self.send_batches([(bearer, [{"courseId": course, "lectureId": lecture, "watchTime": min(60, duration),
+                                      "clientTs": int(time.time() * 1000)} for lecture, duration in lectures])
+                           for _, bearer in fresh])
+        memory_after = self.used_memory()
+
+        return {
+            "ping_rps": round(ping_run["rps"]),
+            "ping_p50_ms": round(ping_run["p50_us"] / 1000, 2),
+            "ping_p99_ms": round(ping_run["p99_us"] / 1000, 2),
+            "ping_half_rps": round(half_run["rps"]),
+            "ping_half_p99_ms": round(half_run["p99_us"] / 1000, 2),
+            "bare_rps": round(bare_run["rps"]),
+            "ping_to_bare": round(ping_run["rps"] / bare_run["rps"], 3),
+            "through_rps": round(through_run["rps"]),
+            "db_writes_per_ping": round(writes / pings, 4),
+            "through_db_writes_per_ping": round(through_writes / through_pings, 4),
+            "pings_per_key_per_flush": round(pings / keys, 2) if keys else 0,
+            "get_rps": round(get_run["rps"]),
+            "get_p99_ms": round(get_run["p99_us"] / 1000, 2),
+            "get_load_ping_rps": round(get_load["rps"]),
+            "flush_backlog_keys": flushed["flushed"],
+            "flush_keys_per_s": round(flushed["flushed"] / (flushed["durationMs"] / 1000)),
+            "redis_bytes_per_active_course": round((memory_after - memory_before) / len(fresh)),
+            "cores": os.cpu_count(),
+            "commit": subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip(),
+            "smoke": self.args.smoke,
+        }
+
+    def used_memory(self) -> int:
+        info = self.redis("INFO", "memory")
+        return int(re.search(r"used_memory:(\d+)", info)[1])
+
+
+def table(results: dict) -> str:
+    r = results
+    rows = [
+        ("ping_rps", r["ping_rps"], f"≥ 0.6 × bare_rps ({0.6 * r['bare_rps']:.0f}); ratio {r['ping_to_bare']}", r["ping_to_bare"] >= 0.6),
+        ("ping_p50_ms / ping_p99_ms", f"{r['ping_p50_ms']} / {r['ping_p99_ms']}", "at saturation", None),
+        ("ping_half_p99_ms", r["ping_half_p99_ms"], f"≤ 5 ms at {r['ping_half_rps']} rps", r["ping_half_p99_ms"] <= 5),
+        ("bare_rps", r["bare_rps"], "web stack ceiling", None),
+        ("through_rps", r["through_rps"], "write-through baseline", None),
+        ("db_writes_per_ping", r["db_writes_per_ping"],
+         f"≤ 1/{r['pings_per_key_per_flush']} and ≥ 20× below write-through ({r['through_db_writes_per_ping']})",
+         r["pings_per_key_per_flush"] > 0 and r["db_writes_per_ping"] <= 1 / r["pings_per_key_per_flush"] + 1e-9
+         and r["db_writes_per_ping"] * 20 <= r["through_db_writes_per_ping"]),
+        ("get_p99_ms", r["get_p99_ms"], f"≤ 5 ms under {r['get_load_ping_rps']} pings/s", r["get_p99_ms"] <= 5),
+        ("flush_keys_per_s", r["flush_keys_per_s"], f"≥ 20,000 (backlog {r['flush_backlog_keys']})", r["flush_keys_per_s"] >= 20_000),
+        ("redis_bytes_per_active_course", r["redis_bytes_per_active_course"], "≤ 1,024", r["redis_bytes_per_active_course"] <= 1024),
+    ]
+    lines = ["| figure | value | target | met |", "|---|---|---|---|"]
+    for name, value, target, met in rows:
+        lines.append(f"| `{name}` | {value} | {target} | {'' if met is None else ('yes' if met else 'no')} |")
+    lines.append(f"\n{r['cores']} cores, commit {r['commit'][:10]}{' (smoke run)' if r['smoke'] else ''}")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--smoke", action="store_true", help="a few seconds per phase, to check the harness")
+    parser.add_argument("--api", required=True, help="path of the built LearnProgress.Api.dll")
+    parser.add_argument("--out", default=os.path.join(ROOT, "artifacts", "bench"))
+    parser.add_argument("--keep", action="store_true", help="keep the working directory (logs, wrk output)")
+    args = parser.parse_args()
+    bench = Bench(args)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        results = bench.run()
+    finally:
+        bench.close()
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump(results, f, indent=2)
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The benchmark: builds Release, then runs a private redis-server, the API (production mode, SQLite store) and wrk,
+# all on 127.0.0.1, and writes artifacts/bench/results.json. Installs wrk and redis-server when they are missing.
+#   bash tests/bench/run.sh            full run (about 3 minutes)
+#   bash tests/bench/run.sh --smoke    a few seconds per phase, to check the harness
+#   --no-build --configuration Debug   reuse an existing build of src/LearnProgress.Api
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+build=1
+configuration=Release
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-build) build=0 ;;
+    --configuration) configuration="$2"; shift ;;
+    *) args+=("$1") ;;
+  esac
+  shift
+done
+
+missing=()
+command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing ${missing[*]} with apt-get"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$build" = 1 ]; then
+  dotnet build src/LearnProgress.Api -c "$configuration" -nologo -v q
+fi
+exec timeout 600 python3 tests/bench/bench.py --api "src/LearnProgress.Api/bin/$configuration/net10.0/LearnProgress.Api.dll" "${args[@]}"
