@@ -23,6 +23,8 @@ public sealed class MongoServer : IAsyncLifetime
 
     public string ConnectionString { get; private set; } = "";
 
+    public bool Available => _unavailable is null;
+
     public void Require()
     {
         if (_unavailable is not null) ServerRequirement.Unavailable(_unavailable, requiredInCi: false);
@@ -53,10 +55,10 @@ public sealed class MongoServer : IAsyncLifetime
             uri = container.GetConnectionString();
         }
         ConnectionString = uri;
+        var settings = MongoClientSettings.FromConnectionString(uri);
+        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(10);
         try
         {
-            var settings = MongoClientSettings.FromConnectionString(uri);
-            settings.ServerSelectionTimeout = TimeSpan.FromSeconds(10);
             _client = new MongoClient(settings);
             await _client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1));
             var database = NewDatabaseName();
@@ -65,7 +67,8 @@ public sealed class MongoServer : IAsyncLifetime
         }
         catch (Exception ex) when (ex is TimeoutException or MongoException)
         {
-            _unavailable = $"MongoDB at {new MongoUrl(uri).Server} did not answer: {ex.Message.Split('\n', 2)[0]}";
+            var why = ex is TimeoutException ? $"no answer within {settings.ServerSelectionTimeout.TotalSeconds} s" : ex.Message.Split('\n', 2)[0];
+            _unavailable = $"MongoDB at {new MongoUrl(uri).Server} (MONGODB_URI or its container) is unavailable: {why}";
         }
     }
 
