@@ -11,7 +11,7 @@ namespace LearnProgress.Tests.Infrastructure;
 /// <summary>
 /// One MongoDB for the test run: MONGODB_URI when set, else a single-node replica set in a Testcontainers container
 /// when a Docker engine answers. MongoDB is not something the test command can install, so a missing one is a skip
-/// with the reason, in CI too. Every user of it gets a database of its own.
+/// with the reason, in CI too; a MONGODB_URI that does not answer fails there. Every user of it gets a database of its own.
 /// </summary>
 public sealed class MongoServer : IAsyncLifetime
 {
@@ -27,7 +27,9 @@ public sealed class MongoServer : IAsyncLifetime
 
     public void Require()
     {
-        if (_unavailable is not null) ServerRequirement.Unavailable(_unavailable, requiredInCi: false);
+        // A MongoDB that was named must answer in CI; one that nobody provided is a skip there too.
+        if (_unavailable is not null)
+            ServerRequirement.Unavailable(_unavailable, requiredInCi: !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MONGODB_URI")));
     }
 
     /// <summary>A store on a database shared by the store contract's tests (their ids are unique).</summary>
