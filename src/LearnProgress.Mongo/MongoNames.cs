@@ -21,8 +21,6 @@ public static class MongoNames
 
         /// <summary>Dotted path of one lecture's field; ids are restricted to [A-Za-z0-9_-], so they cannot forge a path.</summary>
         public static string Lecture(string lectureId, string field) => $"{Lectures}.{lectureId}.{field}";
-
-        public static string Lecture(string lectureId) => $"{Lectures}.{lectureId}";
     }
 
     /// <summary>One document per (userId, date): played seconds, marks and the completions that day.</summary>
