@@ -12,7 +12,8 @@ public static class StorageExtensions
 {
     /// <summary>
     /// Wires the two ports. Without connection strings everything is embedded: Garnet in-process for the buffer and
-    /// a SQLite file for the store. <c>ConnectionStrings:Redis</c> swaps Garnet for that server.
+    /// a SQLite file for the store. <c>ConnectionStrings:Redis</c> swaps Garnet for that server, <c>ConnectionStrings:Mongo</c>
+    /// SQLite for MongoDB.
     /// </summary>
     public static IHostApplicationBuilder AddBufferAndStore(this IHostApplicationBuilder builder)
     {
@@ -41,8 +42,12 @@ public static class StorageExtensions
             sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetRequiredService<RedisKeys>(),
             sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value.FlushedKeyTtl));
-        services.AddSingleton<IProgressStore>(sp =>
-            new SqliteProgressStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePath, sp.GetRequiredService<CompletionRule>()));
+        var mongo = builder.Configuration.GetConnectionString("Mongo");
+        if (string.IsNullOrWhiteSpace(mongo))
+            services.AddSingleton<IProgressStore>(sp =>
+                new SqliteProgressStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePath, sp.GetRequiredService<CompletionRule>()));
+        else
+            services.AddMongoStore(mongo);
         services.AddSingleton<WriteBehindFlusher>();
 
         // Brings the buffer (and its AOF recovery) and the store up before the first request, not on it.

@@ -1,5 +1,4 @@
 using Hangfire;
-using Hangfire.InMemory;
 using LearnProgress.Api.Hosting;
 using LearnProgress.Api.Security;
 using Microsoft.Extensions.Options;
@@ -8,11 +7,11 @@ namespace LearnProgress.Api.Operations;
 
 public static class HangfireExtensions
 {
-    /// <summary>Hangfire with its own storage instance per host (in-memory in this mode) and the recurring flush.</summary>
+    /// <summary>Hangfire with its own storage instance per host (in-memory, or MongoDB in production mode) and the recurring flush.</summary>
     public static IHostApplicationBuilder AddFlushScheduling(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton<JobStorage>(_ => new InMemoryStorage());
+        services.AddJobStorage(builder.Configuration);
         services.AddHangfire((sp, config) => config
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

@@ -17,6 +17,22 @@ public static class Streaks
         return (new DayRun(start, end), replaced);
     }
 
+    /// <summary>Folds active days into runs by <see cref="Join"/>; days already inside a run change nothing.</summary>
+    public static List<DayRun> Extend(IEnumerable<DayRun> runs, IEnumerable<DateOnly> activeDays)
+    {
+        var result = runs.ToList();
+        foreach (var day in activeDays.Order())
+        {
+            if (result.Any(r => r.Contains(day))) continue;
+            var before = result.Where(r => r.End == day.AddDays(-1)).Cast<DayRun?>().FirstOrDefault();
+            var after = result.Where(r => r.Start == day.AddDays(1)).Cast<DayRun?>().FirstOrDefault();
+            var (joined, replaced) = Join(day, before, after);
+            result.RemoveAll(replaced.Contains);
+            result.Add(joined);
+        }
+        return result;
+    }
+
     /// <summary>
     /// Current and longest streak from the stored runs that end recently, the stored longest, and days that are
     /// active in the buffer but not yet in the store. The current streak ends today, or yesterday when today is
@@ -25,16 +41,7 @@ public static class Streaks
     public static (int Current, int Longest, DateOnly? LastActive) Compute(
         IReadOnlyList<DayRun> recentRuns, IEnumerable<DateOnly> pendingActiveDays, int storedLongest, DateOnly today)
     {
-        var runs = recentRuns.ToList();
-        foreach (var day in pendingActiveDays.Order())
-        {
-            if (runs.Any(r => r.Contains(day))) continue;
-            var before = runs.Where(r => r.End == day.AddDays(-1)).Cast<DayRun?>().FirstOrDefault();
-            var after = runs.Where(r => r.Start == day.AddDays(1)).Cast<DayRun?>().FirstOrDefault();
-            var (joined, replaced) = Join(day, before, after);
-            runs.RemoveAll(replaced.Contains);
-            runs.Add(joined);
-        }
+        var runs = Extend(recentRuns, pendingActiveDays);
         var longest = runs.Select(r => r.Length).Append(storedLongest).Max();
         var latest = runs.Count == 0 ? (DayRun?)null : runs.MaxBy(r => r.End);
         var current = latest is { } run && run.End >= today.AddDays(-1) ? run.Length : 0;

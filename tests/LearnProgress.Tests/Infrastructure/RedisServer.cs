@@ -2,16 +2,19 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
+using Testcontainers.Redis;
 
 namespace LearnProgress.Tests.Infrastructure;
 
 /// <summary>
 /// A real redis-server for one test class: REDIS_URL when set, else a private redis-server process on a free
-/// loopback port (the Debian package the README's test command installs).
+/// loopback port (the Debian package the README's test command installs), else a Testcontainers container when a
+/// Docker engine answers.
 /// </summary>
 public sealed class RedisServer : IAsyncLifetime
 {
     private Process? _process;
+    private RedisContainer? _container;
     private string? _unavailable;
 
     public string ConnectionString { get; private set; } = "";
@@ -39,12 +42,24 @@ public sealed class RedisServer : IAsyncLifetime
             }
             catch (System.ComponentModel.Win32Exception)
             {
-                _unavailable = "redis-server is not installed (apt-get install redis-server) and REDIS_URL is not set";
-                return;
+                var (container, failure) = await Containers.TryStartAsync(() => new RedisBuilder("redis:7").Build());
+                if (container is null)
+                {
+                    _unavailable = $"redis-server is not installed (apt-get install redis-server), REDIS_URL is not set and {failure}";
+                    return;
+                }
+                _container = container;
             }
-            _process!.OutputDataReceived += (_, _) => { };
-            _process.BeginOutputReadLine();
-            url = $"127.0.0.1:{port}";
+            if (_container is not null)
+            {
+                url = _container.GetConnectionString();
+            }
+            else
+            {
+                _process!.OutputDataReceived += (_, _) => { };
+                _process.BeginOutputReadLine();
+                url = $"127.0.0.1:{port}";
+            }
         }
         ConnectionString = url.StartsWith("redis://", StringComparison.Ordinal) ? url["redis://".Length..] : url;
         for (var attempt = 0; ; attempt++)
@@ -75,6 +90,7 @@ public sealed class RedisServer : IAsyncLifetime
             await _process.WaitForExitAsync();
         }
         _process?.Dispose();
+        if (_container is not null) await _container.DisposeAsync();
     }
 
     public static int FreePort()

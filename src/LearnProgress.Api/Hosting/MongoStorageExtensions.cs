@@ -1,0 +1,41 @@
+using LearnProgress.Core.Progress;
+using LearnProgress.Mongo;
+using MongoDB.Driver;
+
+namespace LearnProgress.Api.Hosting;
+
+public static class MongoStorageExtensions
+{
+    public const string DefaultDatabase = "learnprogress";
+
+    /// <summary>
+    /// The production store: MongoDB at <c>ConnectionStrings:Mongo</c>, database named by the connection string's path
+    /// (default <c>learnprogress</c>). Hangfire's jobs live in the same database (see <c>AddJobStorage</c>).
+    /// </summary>
+    public static IServiceCollection AddMongoStore(this IServiceCollection services, string connectionString)
+    {
+        MongoUrl url;
+        try
+        {
+            url = new MongoUrl(connectionString);
+        }
+        catch (MongoConfigurationException ex)
+        {
+            throw new InvalidOperationException($"ConnectionStrings:Mongo is not a valid MongoDB connection string: {ex.Message}", ex);
+        }
+        services.AddSingleton<IMongoClient>(_ => new MongoClient(url));
+        services.AddSingleton(sp => sp.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName ?? DefaultDatabase));
+        services.AddSingleton(sp => new MongoProgressStore(sp.GetRequiredService<IMongoDatabase>(), sp.GetRequiredService<CompletionRule>()));
+        services.AddSingleton<LearnProgress.Core.IProgressStore>(sp => sp.GetRequiredService<MongoProgressStore>());
+        // Before any write: a guarded upsert relies on the unique indexes to collide instead of inserting a duplicate.
+        services.AddHostedService<MongoIndexSetup>();
+        return services;
+    }
+
+    private sealed class MongoIndexSetup(MongoProgressStore store) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => store.CreateIndexesAsync(cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

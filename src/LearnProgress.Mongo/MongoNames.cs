@@ -1,0 +1,70 @@
+namespace LearnProgress.Mongo;
+
+/// <summary>Every collection and field name of the MongoDB store, in one place.</summary>
+public static class MongoNames
+{
+    /// <summary>One document per (userId, courseId): per-lecture state and the set of completed lectures.</summary>
+    public static class Progress
+    {
+        public const string Collection = "progress";
+        public const string UserId = "userId";
+        public const string CourseId = "courseId";
+        public const string Lectures = "lectures";
+        public const string CompletedLectures = "completedLectures";
+
+        public const string Position = "position";
+        public const string UpdatedAt = "updatedAt";
+        public const string Furthest = "furthest";
+        public const string Coverage = "coverage";
+        public const string Completed = "completed";
+        public const string CompletedOn = "completedOn";
+
+        /// <summary>Dotted path of one lecture's field; ids are restricted to [A-Za-z0-9_-], so they cannot forge a path.</summary>
+        public static string Lecture(string lectureId, string field) => $"{Lectures}.{lectureId}.{field}";
+    }
+
+    /// <summary>One document per (userId, date): played seconds, marks and the completions that day.</summary>
+    public static class Activity
+    {
+        public const string Collection = "activity";
+        public const string UserId = "userId";
+        public const string Date = "date";
+        public const string Seconds = "seconds";
+        public const string Marks = "marks";
+        public const string Completions = "completions";
+
+        /// <summary>Member of <see cref="Completions"/>; ids cannot contain '/'.</summary>
+        public static string Completion(string courseId, string lectureId) => $"{courseId}/{lectureId}";
+    }
+
+    /// <summary>One document per learner (_id = userId): time zone and the precomputed streak fields.</summary>
+    public static class Learners
+    {
+        public const string Collection = "learners";
+        public const string TimeZone = "timeZone";
+        public const string LongestStreak = "longestStreak";
+        public const string Runs = "runs";
+        public const string RunStart = "start";
+        public const string RunEnd = "end";
+        public const string Version = "version";
+    }
+
+    /// <summary>One document per course (_id = courseId) with its lectures and the totalLectures counter.</summary>
+    public static class Courses
+    {
+        public const string Collection = "courses";
+        public const string Title = "title";
+        public const string TotalLectures = "totalLectures";
+        public const string Lectures = "lectures";
+        public const string LectureId = "id";
+        public const string LectureTitle = "title";
+        public const string DurationSeconds = "durationSeconds";
+    }
+
+    public const string Id = "_id";
+
+    /// <summary>Days are stored as ISO dates, so string order is calendar order.</summary>
+    public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static DateOnly ParseDay(string day) => DateOnly.ParseExact(day, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,102 @@
+using LearnProgress.Core.Progress;
+using LearnProgress.Mongo;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Testcontainers.MongoDb;
+
+[assembly: AssemblyFixture(typeof(LearnProgress.Tests.Infrastructure.MongoServer))]
+
+namespace LearnProgress.Tests.Infrastructure;
+
+/// <summary>
+/// One MongoDB for the test run: MONGODB_URI when set, else a single-node replica set in a Testcontainers container
+/// when a Docker engine answers. MongoDB is not something the test command can install, so a missing one is a skip
+/// with the reason, in CI too; a MONGODB_URI that does not answer fails there. Every user of it gets a database of its own.
+/// </summary>
+public sealed class MongoServer : IAsyncLifetime
+{
+    private readonly List<string> _databases = [];
+    private MongoDbContainer? _container;
+    private MongoClient? _client;
+    private string? _unavailable;
+    private MongoProgressStore? _store;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public bool Available => _unavailable is null;
+
+    public void Require()
+    {
+        // A MongoDB that was named must answer in CI; one that nobody provided is a skip there too.
+        if (_unavailable is not null)
+            ServerRequirement.Unavailable(_unavailable, requiredInCi: !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MONGODB_URI")));
+    }
+
+    /// <summary>A store on a database shared by the store contract's tests (their ids are unique).</summary>
+    public MongoProgressStore Store
+    {
+        get
+        {
+            Require();
+            return _store!;
+        }
+    }
+
+    public async ValueTask InitializeAsync()
+    {
+        var uri = Environment.GetEnvironmentVariable("MONGODB_URI");
+        if (string.IsNullOrEmpty(uri))
+        {
+            var (container, failure) = await Containers.TryStartAsync(() => new MongoDbBuilder("mongo:8.0").WithReplicaSet().Build());
+            if (container is null)
+            {
+                _unavailable = $"MongoDB unavailable: MONGODB_URI is not set and {failure}";
+                return;
+            }
+            _container = container;
+            uri = container.GetConnectionString();
+        }
+        ConnectionString = uri;
+        var settings = MongoClientSettings.FromConnectionString(uri);
+        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(10);
+        try
+        {
+            _client = new MongoClient(settings);
+            await _client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1));
+            var database = NewDatabaseName();
+            _store = new MongoProgressStore(_client.GetDatabase(database), new CompletionRule(0.9));
+            await _store.CreateIndexesAsync();
+        }
+        catch (Exception ex) when (ex is TimeoutException or MongoException)
+        {
+            var why = ex is TimeoutException ? $"no answer within {settings.ServerSelectionTimeout.TotalSeconds} s" : ex.Message.Split('\n', 2)[0];
+            _unavailable = $"MongoDB at {new MongoUrl(uri).Server} (MONGODB_URI or its container) is unavailable: {why}";
+        }
+    }
+
+    /// <summary>A connection string naming a fresh database; credentials keep authenticating where they did.</summary>
+    public string ConnectionStringForNewDatabase()
+    {
+        var url = new MongoUrlBuilder(ConnectionString);
+        if (url.Username is not null && url.AuthenticationSource is null)
+            url.AuthenticationSource = url.DatabaseName ?? "admin";
+        url.DatabaseName = NewDatabaseName();
+        return url.ToString();
+    }
+
+    private string NewDatabaseName()
+    {
+        var name = Unique.Id("lp-tests");
+        lock (_databases) _databases.Add(name);
+        return name;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client is not null && _container is null)
+            foreach (var database in _databases)
+                await _client.DropDatabaseAsync(database);
+        _client?.Dispose();
+        if (_container is not null) await _container.DisposeAsync();
+    }
+}
