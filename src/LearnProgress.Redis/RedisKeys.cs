@@ -29,6 +29,9 @@ public sealed class RedisKeys(int buckets)
 
     public RedisKey ClaimedSince(int bucket) => $"{Prefix}{Tag(bucket)}:claimed-since";
 
+    /// <summary>Held by the one flusher working the bucket.</summary>
+    public RedisKey Lease(int bucket) => $"{Prefix}{Tag(bucket)}:lease";
+
     /// <summary>The key a dirty-set member names.</summary>
     public RedisKey Of(int bucket, string member) => $"{Prefix}{Tag(bucket)}:{member}";
 

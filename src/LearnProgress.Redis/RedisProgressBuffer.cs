@@ -20,6 +20,9 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
     /// </summary>
     public static readonly TimeSpan ActivityTtl = TimeSpan.FromDays(32);
 
+    /// <summary>How long a flusher may hold a bucket before another one may take its claim over.</summary>
+    public static readonly TimeSpan FlushLease = TimeSpan.FromMinutes(2);
+
     private const int ArgsPerPing = 8;
     private const string DayFormat = "yyyy-MM-dd";
 
@@ -70,44 +73,60 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
     {
         var flushed = 0;
         var db = Db;
-        var dirty = keys.Dirty(bucket);
-        var claimed = keys.Claimed(bucket);
-        RedisKey[] claimKeys = [dirty, claimed, keys.Since(bucket), keys.ClaimedSince(bucket)];
+        var lease = keys.Lease(bucket);
+        RedisKey[] claimKeys = [keys.Dirty(bucket), keys.Claimed(bucket), keys.Since(bucket), keys.ClaimedSince(bucket), lease];
+        RedisValue token = Guid.NewGuid().ToString("N");
+        RedisValue[] claimArgs = [token, (long)FlushLease.TotalMilliseconds];
         // A claim left by a crashed flush is replayed first, then the loop goes on to the fresh dirty set.
         for (var replay = true; replay;)
         {
-            var claim = (RedisValue[])(await db.ScriptEvaluateAsync(LuaScripts.Claim, claimKeys))!;
+            var claim = (RedisValue[])(await db.ScriptEvaluateAsync(LuaScripts.Claim, claimKeys, claimArgs))!;
             replay = (int)claim[0] == 1;
             var members = claim[1..].Select(m => (string)m!).ToArray();
             if (members.Length == 0) break;
-
-            var hashes = await Task.WhenAll(members.Select(m => db.HashGetAllAsync(keys.Of(bucket, m))));
-            var progress = new List<CourseProgressSnapshot>();
-            var activity = new List<ActivitySnapshot>();
-            for (var i = 0; i < members.Length; i++)
+            try
             {
-                // An empty hash is a key that expired after an earlier acknowledged flush: nothing to write.
-                if (hashes[i].Length == 0) continue;
-                if (RedisKeys.IsActivity(members[i]))
-                {
-                    activity.Add(new ActivitySnapshot(RedisKeys.UserOfActivity(members[i]), ParseActivity(hashes[i])));
-                    continue;
-                }
-                var (userId, courseId) = RedisKeys.ParseProgress(members[i]);
-                progress.Add(new CourseProgressSnapshot(userId, courseId, ParseProgress(hashes[i])));
+                flushed += await WriteClaimAsync(db, bucket, members, write, cancellationToken);
             }
-            var batch = new FlushBatch(progress, activity);
-            if (batch.Count > 0) await write(batch, cancellationToken);
-
-            // Day totals keep their own TTL (see ActivityTtl); only progress keys expire after a flush.
-            var flushedProgress = members.Where(m => !RedisKeys.IsActivity(m)).ToArray();
-            var ackArgs = new RedisValue[flushedProgress.Length + 1];
-            ackArgs[0] = (long)flushedKeyTtl.TotalMilliseconds;
-            for (var i = 0; i < flushedProgress.Length; i++) ackArgs[i + 1] = flushedProgress[i];
-            await db.ScriptEvaluateAsync(LuaScripts.Ack, [dirty, claimed, .. flushedProgress.Select(m => keys.Of(bucket, m))], ackArgs);
-            flushed += batch.Count;
+            finally
+            {
+                // Released on failure too: the claim stays, and the next flush replays it at once.
+                await db.LockReleaseAsync(lease, token);
+            }
         }
         return flushed;
+    }
+
+    /// <summary>Reads the claimed keys, hands them to the store, then acknowledges them.</summary>
+    private async Task<int> WriteClaimAsync(IDatabase db, int bucket, string[] members, Func<FlushBatch, CancellationToken, Task> write,
+        CancellationToken cancellationToken)
+    {
+        var hashes = await Task.WhenAll(members.Select(m => db.HashGetAllAsync(keys.Of(bucket, m))));
+        var progress = new List<CourseProgressSnapshot>();
+        var activity = new List<ActivitySnapshot>();
+        for (var i = 0; i < members.Length; i++)
+        {
+            // An empty hash is a key that expired after an earlier acknowledged flush: nothing to write.
+            if (hashes[i].Length == 0) continue;
+            if (RedisKeys.IsActivity(members[i]))
+            {
+                activity.Add(new ActivitySnapshot(RedisKeys.UserOfActivity(members[i]), ParseActivity(hashes[i])));
+                continue;
+            }
+            var (userId, courseId) = RedisKeys.ParseProgress(members[i]);
+            progress.Add(new CourseProgressSnapshot(userId, courseId, ParseProgress(hashes[i])));
+        }
+        var batch = new FlushBatch(progress, activity);
+        if (batch.Count > 0) await write(batch, cancellationToken);
+
+        // Day totals keep their own TTL (see ActivityTtl); only progress keys expire after a flush.
+        var flushedProgress = members.Where(m => !RedisKeys.IsActivity(m)).ToArray();
+        var ackArgs = new RedisValue[flushedProgress.Length + 1];
+        ackArgs[0] = (long)flushedKeyTtl.TotalMilliseconds;
+        for (var i = 0; i < flushedProgress.Length; i++) ackArgs[i + 1] = flushedProgress[i];
+        await db.ScriptEvaluateAsync(LuaScripts.Ack,
+            [keys.Dirty(bucket), keys.Claimed(bucket), .. flushedProgress.Select(m => keys.Of(bucket, m))], ackArgs);
+        return batch.Count;
     }
 
     public async Task<long> CountPendingAsync(CancellationToken cancellationToken = default)

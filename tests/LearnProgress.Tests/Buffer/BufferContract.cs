@@ -292,6 +292,47 @@ public abstract class BufferContract
     }
 
     [Fact]
+    public async Task Two_flushers_never_write_the_same_claim()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Ping("l1", 10, 1_000)]);
+        var inside = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var firstWrites = 0;
+
+        var first = Buffer.FlushBucketAsync(Bucket, async (batch, _) =>
+        {
+            Interlocked.Add(ref firstWrites, batch.Progress.Count(s => s.UserId == _user));
+            inside.SetResult();
+            await release.Task;
+        });
+        await inside.Task;
+        var secondWrote = new List<CourseProgressSnapshot>();
+        await Buffer.FlushBucketAsync(Bucket, (batch, _) => { secondWrote.AddRange(batch.Progress); return Task.CompletedTask; });
+        release.SetResult();
+        await first;
+
+        Assert.Equal(1, firstWrites);
+        Assert.DoesNotContain(secondWrote, s => s.UserId == _user);
+        Assert.False(await Db.KeyExistsAsync(_keys.Lease(Bucket)));
+    }
+
+    [Fact]
+    public async Task The_claim_of_a_flusher_that_died_is_replayed_once_its_lease_lapses()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Ping("l1", 10, 1_000)]);
+        await Assert.ThrowsAsync<IOException>(() => Buffer.FlushBucketAsync(Bucket, (_, _) => throw new IOException("store down")));
+        // A flusher that died mid-flush leaves its lease behind.
+        await Db.StringSetAsync(_keys.Lease(Bucket), "dead-flusher", TimeSpan.FromMilliseconds(300));
+
+        Assert.Empty(await FlushAsync());
+        await Task.Delay(400);
+
+        Assert.Equal(10, Assert.Single(await FlushAsync()).Lectures["l1"].Position);
+    }
+
+    [Fact]
     public async Task Pending_counts_dirty_and_claimed_keys()
     {
         RequireServer();
