@@ -11,6 +11,8 @@ builder.AddRequestLogging();
 builder.AddProblemResponses();
 builder.AddBufferAndStore();
 builder.AddTokenAuth();
+builder.AddDashboardAccess();
+builder.AddRequestProtection();
 builder.AddProgressServices();
 builder.AddFlushScheduling();
 builder.AddReadinessChecks();
@@ -20,9 +22,11 @@ var app = builder.Build();
 
 app.UseSerilogRequestLogging();
 app.UseProblemResponses();
+app.UseRequestProtection();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.UseAuthentication();
+app.UseRateLimits();
 app.UseAuthorization();
 
 app.MapProgressApi();

@@ -30,9 +30,13 @@ public static class HangfireExtensions
         return builder;
     }
 
-    public static void MapHangfireDashboardForAdmins(this WebApplication app) =>
-        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DashboardTitle = "LearnProgress jobs" })
-            .RequireAuthorization(AuthExtensions.AdminPolicy);
+    /// <summary>The dashboard opens with an admin bearer token or the cookie <see cref="DashboardAccess"/> issues for one.</summary>
+    public static void MapHangfireDashboardForAdmins(this WebApplication app)
+    {
+        app.MapHangfireDashboard(DashboardAccess.DashboardPath, new DashboardOptions { Authorization = [], DashboardTitle = "LearnProgress jobs" })
+            .RequireAuthorization(DashboardAccess.Policy);
+        app.MapDashboardSession();
+    }
 
     private sealed class FlushScheduleRegistration(IRecurringJobManager jobs, IOptions<WriteBehindOptions> options) : IHostedService
     {

@@ -15,8 +15,8 @@ public static class ProgressApi
     public static RouteGroupBuilder MapProgressApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/progress").WithTags("Progress").RequireLearner();
-        group.MapPost("/save", Save).WithSummary("Auto-save ping: buffered, merged last-writer-wins by clientTs.");
-        group.MapPost("/batch", Batch).WithSummary($"Up to {MaxBatch} pings (an offline queue) in one call.");
+        group.MapPost("/save", Save).RequireRateLimiting(RateLimits.PingPolicy).WithSummary("Auto-save ping: buffered, merged last-writer-wins by clientTs.");
+        group.MapPost("/batch", Batch).RequireRateLimiting(RateLimits.PingPolicy).WithSummary($"Up to {MaxBatch} pings (an offline queue) in one call.");
         group.MapGet("/{courseId}", Get).WithSummary("Resume positions of the caller in one course.");
         return group;
     }
