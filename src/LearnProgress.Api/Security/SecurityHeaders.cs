@@ -15,19 +15,21 @@ internal sealed class SecurityHeaders(RequestDelegate next)
 
     public Task InvokeAsync(HttpContext context)
     {
+        // Decided now: the dashboard moves its path into PathBase while it runs.
+        var policy = IsPage(context.Request.Path) ? PagePolicy : ApiPolicy;
         // Set when the response starts, so headers survive the exception handler clearing the response.
         context.Response.OnStarting(static state =>
         {
-            var http = (HttpContext)state;
-            var headers = http.Response.Headers;
+            var (response, policy) = ((HttpResponse, string))state;
+            var headers = response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
-            headers.ContentSecurityPolicy = IsPage(http.Request.Path) ? PagePolicy : ApiPolicy;
+            headers.ContentSecurityPolicy = policy;
             // Static assets of the pages keep their own caching; everything else may hold a learner's data.
             if (!headers.ContainsKey(HeaderNames.CacheControl)) headers.CacheControl = "no-store";
             return Task.CompletedTask;
-        }, context);
+        }, (context.Response, policy));
         return next(context);
     }
 
