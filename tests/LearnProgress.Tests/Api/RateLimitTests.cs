@@ -7,16 +7,23 @@ using Microsoft.AspNetCore.TestHost;
 namespace LearnProgress.Tests.Api;
 
 /// <summary>Floods are absorbed per caller: a flooding learner or address gets 429s, everyone else carries on.</summary>
-public sealed class RateLimitTests
+public sealed class RateLimitTests(RateLimitTests.SmallLimits fixture) : IClassFixture<RateLimitTests.SmallLimits>
 {
     private static long Now => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
-    private static LearnProgressApp SmallLimits() => new(settings: new()
+    /// <summary>One app with small limits; each test floods as its own learners and client addresses.</summary>
+    public sealed class SmallLimits : IAsyncLifetime
     {
-        ["RateLimiting:PingBurst"] = "5",
-        ["RateLimiting:PingTokensPerSecond"] = "1",
-        ["RateLimiting:AnonymousPerMinute"] = "3",
-    });
+        public LearnProgressApp App { get; } = new(settings: new()
+        {
+            ["RateLimiting:PingBurst"] = "5",
+            ["RateLimiting:PingTokensPerSecond"] = "1",
+            ["RateLimiting:AnonymousPerMinute"] = "3",
+        });
+
+        public ValueTask InitializeAsync() => ValueTask.CompletedTask;
+        public ValueTask DisposeAsync() => App.DisposeAsync();
+    }
 
     private static async Task AssertTooManyAsync(HttpResponseMessage response)
     {
@@ -28,7 +35,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task A_flooding_learner_gets_429s_while_another_learners_pings_keep_200()
     {
-        await using var app = SmallLimits();
+        var app = fixture.App;
         var course = await app.CreateCourseAsync(600);
         var flooder = Unique.Id("flooder");
         var other = Unique.Id("other");
@@ -62,7 +69,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Batches_draw_on_the_same_bucket()
     {
-        await using var app = SmallLimits();
+        var app = fixture.App;
         var course = await app.CreateCourseAsync(600);
         using var learner = app.Learner(Unique.Id("u"));
         var statuses = new List<HttpStatusCode>();
@@ -82,7 +89,7 @@ public sealed class RateLimitTests
     [Fact]
     public async Task Requests_without_a_valid_token_are_limited_per_client_address()
     {
-        await using var app = SmallLimits();
+        var app = fixture.App;
         var flooding = IPAddress.Parse("198.51.100.7");
 
         var answers = new List<int>();
