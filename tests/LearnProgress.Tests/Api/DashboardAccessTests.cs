@@ -100,6 +100,20 @@ public sealed class DashboardAccessTests(EmbeddedAppFixture fixture) : IClassFix
     }
 
     [Fact]
+    public async Task A_dashboard_action_without_the_antiforgery_token_is_refused()
+    {
+        using var admin = fixture.App.Admin();
+        var (cookie, _, _) = await OpenSessionAsync(admin);
+        using var browser = fixture.App.ClientFor(null);
+        var forged = WithCookie(HttpMethod.Post, "/hangfire/recurring/trigger", cookie);
+        forged.Content = new FormUrlEncodedContent([new("jobs[]", "write-behind-flush")]);
+
+        var response = await browser.SendAsync(forged);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    [Fact]
     public async Task The_cookie_never_outlives_the_admin_token()
     {
         using var admin = fixture.App.ClientFor(TestTokens.Create("admin-1", roles: ["admin"], lifetime: TimeSpan.FromMinutes(2)));
