@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace LearnProgress.Api.Security;
@@ -16,8 +15,6 @@ public static class ProtectionExtensions
         services.AddOptions<CorsOriginsOptions>().BindConfiguration(CorsOriginsOptions.Section)
             .ValidateDataAnnotations().ValidateOnStart();
 
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<RequestLimitsOptions>>((kestrel, limits) =>
-            kestrel.Limits.MaxRequestBodySize = limits.Value.MaxBodyBytes);
         services.AddOptions<JsonOptions>().Configure<IOptions<RequestLimitsOptions>>((json, limits) =>
             json.SerializerOptions.MaxDepth = limits.Value.MaxJsonDepth);
 

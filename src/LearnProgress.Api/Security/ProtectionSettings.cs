@@ -10,9 +10,12 @@ public sealed class RequestLimitsOptions
     [Range(1024, 16 * 1024 * 1024)]
     public long MaxBodyBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Deepest JSON nesting accepted; the deepest body of the API (a batch) nests 3 levels.</summary>
-    [Range(4, 64)]
-    public int MaxJsonDepth { get; set; } = 8;
+    /// <summary>
+    /// Deepest JSON nesting read or written: a batch nests 3 levels, the deepest answer (a batch result) 5. The
+    /// serializer options are shared by reading and writing, so a lower value also refuses to write deeper answers.
+    /// </summary>
+    [Range(6, 64)]
+    public int MaxJsonDepth { get; set; } = 16;
 }
 
 public sealed class RateLimitingOptions
@@ -42,10 +45,11 @@ public sealed class CorsOriginsOptions : IValidatableObject
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         foreach (var origin in AllowedOrigins)
+            // Browsers send the origin in this exact form and CORS compares it as a string.
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")
-                || uri.PathAndQuery != "/" || origin.EndsWith('/') || !string.IsNullOrEmpty(uri.UserInfo))
+                || !string.IsNullOrEmpty(uri.UserInfo) || origin != uri.GetLeftPart(UriPartial.Authority))
                 yield return new ValidationResult(
-                    $"Cors:AllowedOrigins entries must be origins like https://player.example.com (scheme, host, optional port; no path); got '{origin}'.",
+                    $"Cors:AllowedOrigins entries must be origins like https://player.example.com (scheme, lower-case host, optional port; no path or trailing slash); got '{origin}'.",
                     [nameof(AllowedOrigins)]);
     }
 }

@@ -203,7 +203,7 @@ public sealed class HostileInputTests(EmbeddedAppFixture fixture) : IClassFixtur
             ("unterminated string", """{"courseId":"$C,"lectureId":"l1","watchTime":5}"""),
             ("control character in a string", "{\"courseId\":\"a\u0001b\",\"lectureId\":\"l1\",\"watchTime\":5}"),
             ("bad escape", """{"courseId":"a\qb","lectureId":"l1","watchTime":5}"""),
-            ("nested 9 deep", """{"courseId":"$C","lectureId":"l1","watchTime":5,"x":[[[[[[[[1]]]]]]]]}"""),
+            ("nested 17 deep", """{"courseId":"$C","lectureId":"l1","watchTime":5,"x":""" + new string('[', 16) + "1" + new string(']', 16) + "}"),
             ("nested 10000 deep", """{"courseId":"$C","lectureId":"l1","watchTime":5,"x":""" + new string('[', 10000) + new string(']', 10000) + "}"),
             ("unclosed nesting", """{"x":""" + new string('[', 500)),
         })
@@ -244,7 +244,7 @@ public sealed class HostileInputTests(EmbeddedAppFixture fixture) : IClassFixtur
             ("overflowing clientTs in the list", """{"pings":[{"courseId":"$C","lectureId":"l1","watchTime":5,"clientTs":1e400}]}""", null),
             ("truncated", """{"pings":[{"courseId":"$C","lectureId":"l1","watchTime":5}""", null),
             ("top-level list", """[{"courseId":"$C","lectureId":"l1","watchTime":5}]""", null),
-            ("nested 9 deep", """{"pings":[{"courseId":"$C","lectureId":"l1","watchTime":5,"x":[[[[[[1]]]]]]}]}""", null),
+            ("nested 17 deep", """{"pings":[{"courseId":"$C","lectureId":"l1","watchTime":5,"x":""" + new string('[', 14) + "1" + new string(']', 14) + "}]}", null),
         })
             Add($"batch: {shape}", new(HttpMethods.Post, Batch, body, bad, field));
         Add("batch: text/plain", new(HttpMethods.Post, Batch, ValidBatch, HttpStatusCode.UnsupportedMediaType, ContentType: "text/plain"));

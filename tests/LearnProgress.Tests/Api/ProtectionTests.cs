@@ -101,7 +101,7 @@ public sealed class ProtectionTests(EmbeddedAppFixture fixture) : IClassFixture<
 
     [Theory]
     [InlineData("RequestLimits:MaxBodyBytes", "10")]
-    [InlineData("RequestLimits:MaxJsonDepth", "1")]
+    [InlineData("RequestLimits:MaxJsonDepth", "5")]
     [InlineData("RateLimiting:PingBurst", "0")]
     [InlineData("RateLimiting:PingTokensPerSecond", "-1")]
     [InlineData("RateLimiting:AnonymousPerMinute", "0")]
@@ -157,7 +157,7 @@ public sealed class ProtectionTests(EmbeddedAppFixture fixture) : IClassFixture<
         await using var app = new LearnProgressApp(settings: new()
         {
             ["RequestLimits:MaxBodyBytes"] = "2048",
-            ["RequestLimits:MaxJsonDepth"] = "4",
+            ["RequestLimits:MaxJsonDepth"] = "6",
         });
         var course = await app.CreateCourseAsync(600);
         using var learner = app.Learner(Unique.Id("u"));
@@ -166,7 +166,7 @@ public sealed class ProtectionTests(EmbeddedAppFixture fixture) : IClassFixture<
         await (await learner.PostJsonAsync("/api/v1/progress/save", Ping(course, 2049))).AssertProblemAsync(HttpStatusCode.RequestEntityTooLarge);
         var batch = await learner.PostJsonAsync("/api/v1/progress/batch", $$"""{"pings":[{"courseId":"{{course}}","lectureId":"l1","watchTime":5}]}""");
         Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
-        var deep = await learner.PostJsonAsync("/api/v1/progress/save", $$"""{"courseId":"{{course}}","lectureId":"l1","watchTime":5,"x":[[[[1]]]]}""");
+        var deep = await learner.PostJsonAsync("/api/v1/progress/save", $$"""{"courseId":"{{course}}","lectureId":"l1","watchTime":5,"x":[[[[[[1]]]]]]}""");
         await deep.AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
