@@ -112,6 +112,22 @@ public sealed class ProtectionTests(EmbeddedAppFixture fixture) : IClassFixture<
         Assert.Contains(key.Split(':')[1], Assert.ThrowsAny<Exception>(() => app.Server).ToString());
     }
 
+    [Fact]
+    public async Task With_an_oidc_authority_no_signing_key_is_needed_and_none_is_trusted()
+    {
+        // An authority that refuses connections: its keys never arrive, so no token can be valid.
+        await using var app = new LearnProgressApp(environment: "Production", settings: new()
+        {
+            ["Auth:SigningKey"] = "",
+            ["Auth:Authority"] = "https://127.0.0.1:1/realms/learnprogress",
+        });
+        using var anonymous = app.ClientFor(null);
+        using var signedWithTheTestKey = app.Learner(Unique.Id("u"));
+
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+        await (await signedWithTheTestKey.GetAsync($"/api/v1/progress/{Unique.Id("c")}")).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
     [Theory]
     [InlineData("Production")]
     [InlineData("Development")]
