@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using Hangfire.InMemory;
 using LearnProgress.Api.Hosting;
 using LearnProgress.Api.Security;
@@ -24,6 +25,9 @@ public static class HangfireExtensions
             // The scheduler polls for due recurring jobs; it must look at least as often as the interval.
             server.SchedulePollingInterval = interval < TimeSpan.FromSeconds(15) ? interval : TimeSpan.FromSeconds(15);
             server.WorkerCount = 2;
+            // Hangfire's default activator is a process-wide static: with several hosts in one process (the tests)
+            // a job could be resolved from another, possibly disposed, host's container.
+            server.Activator = new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
         });
         services.AddTransient<FlushJob>();
         services.AddHostedService<FlushScheduleRegistration>();
