@@ -17,6 +17,8 @@ builder.AddApiJson();
 builder.AddBufferAndStore();
 builder.AddServiceMetrics();
 builder.AddTokenAuth();
+builder.AddDashboardAccess();
+builder.AddRequestProtection();
 builder.AddProgressServices();
 builder.AddFlushScheduling();
 builder.AddReadinessChecks();
@@ -26,9 +28,11 @@ var app = builder.Build();
 
 app.UseSerilogRequestLogging();
 app.UseProblemResponses();
+app.UseRequestProtection();
 app.UseSwagger();
 app.UseSwaggerUI();
 app.UseAuthentication();
+app.UseRateLimits();
 app.UseAuthorization();
 
 app.MapProgressApi();

@@ -21,7 +21,8 @@ public static class HeatmapApi
     public static RouteGroupBuilder MapHeatmapApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/progress/heatmap").WithTags("Heatmap").RequireLearner();
-        group.MapPost("/mark", Mark).WithSummary("Adds one to today's count (the learner's day).");
+        // Written through to the store, so a flood is held to the same per-learner budget as pings.
+        group.MapPost("/mark", Mark).RequireRateLimiting(RateLimits.PingPolicy).WithSummary("Adds one to today's count (the learner's day).");
         group.MapGet("/data", Data).WithSummary($"One entry per day, oldest first, ending today: days=1..{MaxDays}, default {DefaultDays}.");
         return group;
     }

@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.AspNetCore;
 using LearnProgress.Api.Hosting;
 using LearnProgress.Api.Security;
 using Microsoft.Extensions.Options;
@@ -23,15 +24,22 @@ public static class HangfireExtensions
             // The scheduler polls for due recurring jobs; it must look at least as often as the interval.
             server.SchedulePollingInterval = interval < TimeSpan.FromSeconds(15) ? interval : TimeSpan.FromSeconds(15);
             server.WorkerCount = 2;
+            // Hangfire's default activator is a process-wide static: with several hosts in one process (the tests)
+            // a job could be resolved from another, possibly disposed, host's container.
+            server.Activator = new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>());
         });
         services.AddTransient<FlushJob>();
         services.AddHostedService<FlushScheduleRegistration>();
         return builder;
     }
 
-    public static void MapHangfireDashboardForAdmins(this WebApplication app) =>
-        app.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [], DashboardTitle = "LearnProgress jobs" })
-            .RequireAuthorization(AuthExtensions.AdminPolicy);
+    /// <summary>The dashboard opens with an admin bearer token or the cookie <see cref="DashboardAccess"/> issues for one.</summary>
+    public static void MapHangfireDashboardForAdmins(this WebApplication app)
+    {
+        app.MapHangfireDashboard(DashboardAccess.DashboardPath, new DashboardOptions { Authorization = [], DashboardTitle = "LearnProgress jobs" })
+            .RequireAuthorization(DashboardAccess.Policy);
+        app.MapDashboardSession();
+    }
 
     private sealed class FlushScheduleRegistration(IRecurringJobManager jobs, IOptions<WriteBehindOptions> options) : IHostedService
     {

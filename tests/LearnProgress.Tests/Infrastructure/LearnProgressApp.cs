@@ -34,6 +34,10 @@ public sealed class LearnProgressApp : WebApplicationFactory<Program>
             ["WriteBehind:Buckets"] = "64",
             ["ConnectionStrings:Redis"] = redis,
             ["Serilog:MinimumLevel:Default"] = "Warning",
+            // Tests send many requests at once as one caller; the rate-limit tests set their own limits.
+            ["RateLimiting:PingBurst"] = "100000",
+            ["RateLimiting:PingTokensPerSecond"] = "100000",
+            ["RateLimiting:AnonymousPerMinute"] = "100000",
         };
         foreach (var (key, value) in settings ?? []) _settings[key] = value;
     }

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+
+namespace LearnProgress.Api.Security;
+
+/// <summary>What stands between the network and the handlers: transport rules, headers, CORS, size and depth limits, rate limits.</summary>
+public static class ProtectionExtensions
+{
+    public static IHostApplicationBuilder AddRequestProtection(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<RequestLimitsOptions>().BindConfiguration(RequestLimitsOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CorsOriginsOptions>().BindConfiguration(CorsOriginsOptions.Section)
+            .ValidateDataAnnotations().ValidateOnStart();
+
+        services.AddOptions<JsonOptions>().Configure<IOptions<RequestLimitsOptions>>((json, limits) =>
+            json.SerializerOptions.MaxDepth = limits.Value.MaxJsonDepth);
+
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<CorsOriginsOptions>>((cors, origins) =>
+            cors.AddDefaultPolicy(policy => policy
+                .WithOrigins(origins.Value.AllowedOrigins)
+                .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete)
+                .WithHeaders("Authorization", "Content-Type")
+                .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+
+        services.AddRateLimits();
+        return builder;
+    }
+
+    /// <summary>Runs before authentication: none of this needs to know the caller.</summary>
+    public static WebApplication UseRequestProtection(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseCors();
+        app.UseMiddleware<BodySizeLimit>();
+        return app;
+    }
+}
