@@ -52,6 +52,10 @@ public sealed partial class CrossLearnerWalkTests(EmbeddedAppFixture fixture) : 
             (await owner.PostJsonAsync("/api/v1/progress/save", $$"""{"courseId":"{{course}}","lectureId":"l2","watchTime":{{StoredMarker}},"clientTs":{{now - 2000}}}""")).EnsureSuccessStatusCode();
             await App.FlushAsync();
             (await owner.PostJsonAsync("/api/v1/progress/save", $$"""{"courseId":"{{course}}","lectureId":"l1","watchTime":{{BufferedMarker}},"clientTs":{{now - 1000}}}""")).EnsureSuccessStatusCode();
+            // A learning record of the victim's own, which the walk must neither show nor change.
+            (await owner.PutAsync("/api/v1/me/settings", new StringContent("""{"timeZone":"Pacific/Kiritimati"}""", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+            (await owner.PostJsonAsync("/api/v1/progress/complete", $$"""{"courseId":"{{course}}","lectureId":"l2"}""")).EnsureSuccessStatusCode();
+            (await owner.PostAsync("/api/v1/progress/heatmap/mark", null)).EnsureSuccessStatusCode();
             // The markers are what a leak would look like.
             var own = await (await owner.GetAsync($"/api/v1/progress/{course}")).Content.ReadAsStringAsync();
             Assert.Contains(StoredMarker, own);
@@ -60,6 +64,9 @@ public sealed partial class CrossLearnerWalkTests(EmbeddedAppFixture fixture) : 
         var buffered = await App.Buffer.ReadAsync(victim, course);
         var stored = await App.Store.ReadProgressAsync(victim, course);
         Assert.NotEmpty(stored);
+        var record = await App.Store.ReadLearnerAsync(victim, DateOnly.MinValue);
+        var days = await App.Store.ReadActivityAsync(victim, DateOnly.MinValue, DateOnly.MaxValue);
+        Assert.Equal(("Pacific/Kiritimati", 1), (record.TimeZone, record.TotalCompleted));
 
         var attacker = Unique.Id("attacker");
         var walked = new List<string>();
@@ -83,6 +90,11 @@ public sealed partial class CrossLearnerWalkTests(EmbeddedAppFixture fixture) : 
 
         Assert.Equal(buffered, await App.Buffer.ReadAsync(victim, course));
         Assert.Equal(stored, await App.Store.ReadProgressAsync(victim, course));
+        var recordAfter = await App.Store.ReadLearnerAsync(victim, DateOnly.MinValue);
+        Assert.Equal((record.TimeZone, record.TotalCompleted, record.TotalWatchSeconds, record.LongestStreak),
+            (recordAfter.TimeZone, recordAfter.TotalCompleted, recordAfter.TotalWatchSeconds, recordAfter.LongestStreak));
+        Assert.Equal(record.RecentRuns, recordAfter.RecentRuns);
+        Assert.Equal(days, await App.Store.ReadActivityAsync(victim, DateOnly.MinValue, DateOnly.MaxValue));
         Assert.True(walked.Count >= 2 * 10, string.Join("\n", walked));
     }
 

@@ -255,9 +255,14 @@ public sealed class RedisProgressApiTests(RedisAppFixture fixture) : ProgressApi
     {
         fixture.Require();
         var course = await App.CreateCourseAsync(600);
-        using var learner = App.Learner(Unique.Id("u"));
+        var user = Unique.Id("u");
+        using var learner = App.Learner(user);
         await learner.PostAsJsonAsync("/api/v1/progress/save", new { courseId = course, lectureId = "l1", watchTime = 1 });
         var server = fixture.Redis.Connection.GetServers()[0];
+        // The first ping warmed the caches; their shared copies land in Redis in the background, not on the ping path.
+        var redis = fixture.Redis.Connection.GetDatabase();
+        for (var wait = 0; wait < 50 && !(await redis.KeyExistsAsync($"lp:cache:catalog:course:{course}") && await redis.KeyExistsAsync($"lp:cache:learner:zone:{user}")); wait++)
+            await Task.Delay(100);
         async Task<Dictionary<string, long>> CallsByCommand() => (await server.InfoAsync("commandstats")).SelectMany(g => g)
             .ToDictionary(kv => kv.Key["cmdstat_".Length..], kv => long.Parse(kv.Value.Split(',')[0].Split('=')[1]));
 
