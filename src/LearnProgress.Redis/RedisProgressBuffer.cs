@@ -158,23 +158,14 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
 
     private static Dictionary<string, LectureProgress> ParseProgress(HashEntry[] entries)
     {
-        var states = new Dictionary<string, LectureProgress>(entries.Length, StringComparer.Ordinal);
-        var coverage = new Dictionary<string, Coverage>(StringComparer.Ordinal);
+        var lectures = new Dictionary<string, LectureProgress>(entries.Length, StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            var name = (string)entry.Name!;
-            if (name.StartsWith("v:", StringComparison.Ordinal))
-            {
-                coverage[name[2..]] = Coverage.Parse(entry.Value);
-                continue;
-            }
             var parts = ((string)entry.Value!).Split('|');
-            states[name] = new LectureProgress(Parse(parts[0]), long.Parse(parts[1], CultureInfo.InvariantCulture), Parse(parts[2]));
+            lectures[entry.Name!] = new LectureProgress(Parse(parts[0]), long.Parse(parts[1], CultureInfo.InvariantCulture), Parse(parts[2]),
+                Coverage.Parse(parts[3]));
         }
-        foreach (var (lecture, covered) in coverage)
-            if (states.TryGetValue(lecture, out var state))
-                states[lecture] = state with { Coverage = covered };
-        return states;
+        return lectures;
     }
 
     private static Dictionary<DateOnly, double> ParseActivity(HashEntry[] entries) =>

@@ -33,7 +33,7 @@ public sealed class SqliteProgressStore : IProgressStore
     {
         await using var connection = Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var record = new RecordWriter(connection, transaction);
+        using var record = new RecordWriter(connection, transaction);
         var completions = new List<LectureCompleted>();
         var durations = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
         foreach (var snapshot in batch.Progress)
@@ -43,8 +43,8 @@ public sealed class SqliteProgressStore : IProgressStore
             if (!durations.TryGetValue(course, out var lectureDurations))
                 durations[course] = lectureDurations = (await connection.QueryAsync<(string Id, double Duration)>(
                     Schema.Durations, new { course }, transaction)).ToDictionary(l => l.Id, l => l.Duration, StringComparer.Ordinal);
-            var stored = await ReadLecturesAsync(connection, transaction, user, course);
-            await connection.ExecuteAsync(Schema.TouchCourse, new { user, course }, transaction);
+            var stored = record.ReadLectures(user, course);
+            record.TouchCourse(user, course);
             foreach (var (lecture, incoming) in snapshot.Lectures)
             {
                 var merged = stored.TryGetValue(lecture, out var existing) ? existing.Merge(incoming) : incoming;
@@ -56,7 +56,7 @@ public sealed class SqliteProgressStore : IProgressStore
                     await record.CountCompletionAsync(user, course, day);
                     completions.Add(new LectureCompleted(user, course, lecture, day));
                 }
-                if (merged != existing) await WriteLectureAsync(connection, transaction, user, course, lecture, merged);
+                if (merged != existing) record.WriteLecture(user, course, lecture, merged);
             }
         }
         foreach (var activity in batch.Activity)
@@ -70,20 +70,20 @@ public sealed class SqliteProgressStore : IProgressStore
     public async Task<IReadOnlyDictionary<string, LectureProgress>> ReadProgressAsync(string userId, string courseId, CancellationToken cancellationToken = default)
     {
         await using var connection = Open();
-        return await ReadLecturesAsync(connection, null, userId, courseId);
+        using var record = new RecordWriter(connection, null);
+        return record.ReadLectures(userId, courseId);
     }
 
     public async Task<LectureCompleted?> CompleteLectureAsync(string userId, string courseId, string lectureId, DateOnly day, CancellationToken cancellationToken = default)
     {
         await using var connection = Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
-        var stored = await ReadLecturesAsync(connection, transaction, userId, courseId);
-        var existing = stored.GetValueOrDefault(lectureId);
+        using var record = new RecordWriter(connection, transaction);
+        var existing = record.ReadLectures(userId, courseId).GetValueOrDefault(lectureId);
         if (existing?.Completed == true) return null;
-        var completed = (existing ?? new LectureProgress(0, 0, 0)) with { Completed = true };
-        await connection.ExecuteAsync(Schema.TouchCourse, new { user = userId, course = courseId }, transaction);
-        await WriteLectureAsync(connection, transaction, userId, courseId, lectureId, completed);
-        await new RecordWriter(connection, transaction).CountCompletionAsync(userId, courseId, day);
+        record.TouchCourse(userId, courseId);
+        record.WriteLecture(userId, courseId, lectureId, (existing ?? new LectureProgress(0, 0, 0)) with { Completed = true });
+        await record.CountCompletionAsync(userId, courseId, day);
         await transaction.CommitAsync(cancellationToken);
         return new LectureCompleted(userId, courseId, lectureId, day);
     }
@@ -92,7 +92,8 @@ public sealed class SqliteProgressStore : IProgressStore
     {
         await using var connection = Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
-        await new RecordWriter(connection, transaction).ChangeDayAsync(userId, day, d => d with { Count = d.Count + 1 });
+        using var record = new RecordWriter(connection, transaction);
+        await record.ChangeDayAsync(userId, day, d => d with { Count = d.Count + 1 });
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -184,28 +185,34 @@ public sealed class SqliteProgressStore : IProgressStore
         return connection;
     }
 
-    private static async Task<Dictionary<string, LectureProgress>> ReadLecturesAsync(
-        SqliteConnection connection, IDbTransaction? transaction, string user, string course)
-    {
-        var rows = await connection.QueryAsync<(string LectureId, double Position, long UpdatedAt, double Furthest, string Coverage, long Completed)>(
-            Schema.ReadLectures, new { user, course }, transaction);
-        return rows.ToDictionary(r => r.LectureId,
-            r => new LectureProgress(r.Position, r.UpdatedAt, r.Furthest, Coverage.Parse(r.Coverage), r.Completed != 0), StringComparer.Ordinal);
-    }
-
-    private static Task WriteLectureAsync(SqliteConnection connection, IDbTransaction transaction, string user, string course, string lecture, LectureProgress p) =>
-        connection.ExecuteAsync(Schema.UpsertLecture, new
-        {
-            user, course, lecture, position = p.Position, updatedAt = p.UpdatedAt, furthest = p.Furthest,
-            coverage = p.Coverage.Format(), completed = p.Completed ? 1 : 0,
-        }, transaction);
-
     private static DayRun ToRun((long Start, long End) row) => new(DateOnly.FromDayNumber((int)row.Start), DateOnly.FromDayNumber((int)row.End));
 
-    /// <summary>Keeps a learner's day counters, totals, runs and longest streak in step inside one transaction.</summary>
-    private sealed class RecordWriter(SqliteConnection connection, IDbTransaction transaction)
+    /// <summary>
+    /// Keeps a learner's lectures, day counters, totals, runs and longest streak in step inside one transaction. The
+    /// statements a flush runs per key are prepared once per batch: a flush runs them thousands of times.
+    /// </summary>
+    private sealed class RecordWriter(SqliteConnection connection, SqliteTransaction? transaction) : IDisposable
     {
         private readonly Dictionary<string, TimeZoneInfo> _zones = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+
+        public Dictionary<string, LectureProgress> ReadLectures(string user, string course)
+        {
+            using var reader = Command(Schema.ReadLectures, ("user", user), ("course", course)).ExecuteReader();
+            var lectures = new Dictionary<string, LectureProgress>(StringComparer.Ordinal);
+            while (reader.Read())
+                lectures[reader.GetString(0)] = new LectureProgress(reader.GetDouble(1), reader.GetInt64(2), reader.GetDouble(3),
+                    Coverage.Parse(reader.GetString(4)), reader.GetInt64(5) != 0);
+            return lectures;
+        }
+
+        public void WriteLecture(string user, string course, string lecture, LectureProgress p) =>
+            Command(Schema.UpsertLecture, ("user", user), ("course", course), ("lecture", lecture), ("position", p.Position),
+                ("updatedAt", p.UpdatedAt), ("furthest", p.Furthest), ("coverage", p.Coverage.Format()), ("completed", p.Completed ? 1 : 0))
+                .ExecuteNonQuery();
+
+        public void TouchCourse(string user, string course) =>
+            Command(Schema.TouchCourse, ("user", user), ("course", course)).ExecuteNonQuery();
 
         public async Task<TimeZoneInfo> ZoneOfAsync(string user)
         {
@@ -223,15 +230,15 @@ public sealed class SqliteProgressStore : IProgressStore
 
         public async Task ChangeDayAsync(string user, DateOnly day, Func<DayActivity, DayActivity> change)
         {
-            await connection.ExecuteAsync(Schema.TouchLearner, new { user }, transaction);
-            var row = await connection.QuerySingleOrDefaultAsync<(double Seconds, long Count)?>(
-                Schema.ReadDay, new { user, day = day.DayNumber }, transaction);
-            var before = new DayActivity(day, row?.Seconds ?? 0, (int)(row?.Count ?? 0));
+            Command(Schema.TouchLearner, ("user", user)).ExecuteNonQuery();
+            var before = new DayActivity(day, 0, 0);
+            using (var reader = Command(Schema.ReadDay, ("user", user), ("day", day.DayNumber)).ExecuteReader())
+                if (reader.Read()) before = new DayActivity(day, reader.GetDouble(0), reader.GetInt32(1));
             var after = change(before);
             if (after == before) return;
-            await connection.ExecuteAsync(Schema.UpsertDay, new { user, day = day.DayNumber, seconds = after.Seconds, count = after.Count }, transaction);
+            Command(Schema.UpsertDay, ("user", user), ("day", day.DayNumber), ("seconds", after.Seconds), ("count", after.Count)).ExecuteNonQuery();
             if (after.Seconds != before.Seconds)
-                await connection.ExecuteAsync(Schema.AddWatchSeconds, new { user, seconds = after.Seconds - before.Seconds }, transaction);
+                Command(Schema.AddWatchSeconds, ("user", user), ("seconds", after.Seconds - before.Seconds)).ExecuteNonQuery();
             if (after.IsActive && !before.IsActive) await JoinRunsAsync(user, day);
         }
 
@@ -250,6 +257,26 @@ public sealed class SqliteProgressStore : IProgressStore
         {
             var row = await connection.QuerySingleOrDefaultAsync<(long Start, long End)?>(sql, new { user, day = day.DayNumber }, transaction);
             return row is { } r ? ToRun(r) : null;
+        }
+
+        private SqliteCommand Command(string sql, params (string Name, object Value)[] parameters)
+        {
+            if (!_prepared.TryGetValue(sql, out var command))
+            {
+                command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = sql;
+                foreach (var (name, _) in parameters) command.Parameters.Add(new SqliteParameter("@" + name, null));
+                command.Prepare();
+                _prepared[sql] = command;
+            }
+            for (var i = 0; i < parameters.Length; i++) command.Parameters[i].Value = parameters[i].Value;
+            return command;
+        }
+
+        public void Dispose()
+        {
+            foreach (var command in _prepared.Values) command.Dispose();
         }
     }
 }

@@ -5,7 +5,7 @@
 -- ARGV[1]: dirty-set member of the activity hash; ARGV[2]: footage allowed to a session's first ping (s);
 -- ARGV[3]: session TTL (ms); ARGV[4]: activity TTL (ms); then 8 values per ping: index into KEYS, dirty-set member,
 -- lecture id, position, client time (ms), segment start ('' if none), session id ('' if none), learner's day.
--- A lecture's field holds "position|updatedAt|furthest" (LectureProgress.Merge) and 'v:'..lecture its coverage.
+-- A lecture's field holds "position|updatedAt|furthest|coverage" (LectureProgress.Merge; coverage as Coverage.Format).
 local dirty, since, sessions, activity = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local activity_member, first_cap = ARGV[1], tonumber(ARGV[2])
 local session_ttl, activity_ttl = ARGV[3], ARGV[4]
@@ -28,7 +28,7 @@ end
 -- Coverage.Union of "start:end,..." (sorted, disjoint) with [s, e]; touching intervals merge.
 local function cover(coverage, s, e)
   local out, placed = {}, false
-  for a, b in string.gmatch(coverage or '', '([^:,]+):([^,]+)') do
+  for a, b in string.gmatch(coverage, '([^:,]+):([^,]+)') do
     a, b = tonumber(a), tonumber(b)
     if b < s then
       out[#out + 1] = fmt(a) .. ':' .. fmt(b)
@@ -50,23 +50,6 @@ for i = 5, #ARGV, 8 do
   local t, p = tonumber(ts), tonumber(pos)
   local changed = false
 
-  local current = redis.call('HGET', key, lecture)
-  local value
-  if current then
-    local cpos, cts, cfur = string.match(current, '^([^|]+)|([^|]+)|([^|]+)$')
-    local npos, nts, nfur = cpos, cts, cfur
-    local ct = tonumber(cts)
-    if t > ct or (t == ct and p > tonumber(cpos)) then npos, nts = pos, ts end
-    if p > tonumber(cfur) then nfur = pos end
-    value = npos .. '|' .. nts .. '|' .. nfur
-  else
-    value = pos .. '|' .. ts .. '|' .. pos
-  end
-  if value ~= current then
-    redis.call('HSET', key, lecture, value)
-    changed = true
-  end
-
   -- Footage a ping may claim is capped by the client time since the session's previous ping (at up to 2x speed).
   local last = false
   local advanced = false
@@ -78,28 +61,38 @@ for i = 5, #ARGV, 8 do
       advanced = true
     end
   end
+  local played_from = nil
   if segment ~= '' then
     local allowed = first_cap
     if last then allowed = math.max(0, 2 * (t - tonumber(last)) / 1000) end
     local s = math.max(tonumber(segment), p - allowed)
-    if p > s then
-      local field = 'v:' .. lecture
-      local coverage = redis.call('HGET', key, field)
-      local covered = cover(coverage, s, p)
-      if covered ~= coverage then
-        redis.call('HSET', key, field, covered)
-        changed = true
-      end
-      -- Seconds count only once per ping of a session, so a duplicate or replayed ping adds nothing.
-      if advanced then
-        local seconds = tonumber(redis.call('HGET', activity, day) or '0')
-        local total = math.min(86400, seconds + (p - s))
-        if total > seconds then
-          redis.call('HSET', activity, day, fmt(total))
-          redis.call('PEXPIRE', activity, activity_ttl)
-          mark_dirty(activity_member)
-        end
-      end
+    if p > s then played_from = s end
+  end
+
+  local current = redis.call('HGET', key, lecture)
+  local npos, nts, nfur, ncov = pos, ts, pos, ''
+  if current then
+    local cpos, cts, cfur, ccov = string.match(current, '^([^|]+)|([^|]+)|([^|]+)|(.*)$')
+    npos, nts, nfur, ncov = cpos, cts, cfur, ccov
+    local ct = tonumber(cts)
+    if t > ct or (t == ct and p > tonumber(cpos)) then npos, nts = pos, ts end
+    if p > tonumber(cfur) then nfur = pos end
+  end
+  if played_from then ncov = cover(ncov, played_from, p) end
+  local value = npos .. '|' .. nts .. '|' .. nfur .. '|' .. ncov
+  if value ~= current then
+    redis.call('HSET', key, lecture, value)
+    changed = true
+  end
+
+  -- Seconds count only once per ping of a session, so a duplicate or replayed ping adds nothing.
+  if played_from and advanced then
+    local seconds = tonumber(redis.call('HGET', activity, day) or '0')
+    local total = math.min(86400, seconds + (p - played_from))
+    if total > seconds then
+      redis.call('HSET', activity, day, fmt(total))
+      redis.call('PEXPIRE', activity, activity_ttl)
+      mark_dirty(activity_member)
     end
   end
 
