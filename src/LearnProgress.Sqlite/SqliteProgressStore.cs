@@ -14,6 +14,10 @@ public sealed class SqliteProgressStore : IProgressStore
     private readonly string _connectionString;
     private readonly CompletionRule _completion;
 
+    // SQLite takes one writer at a time. Writers queue here rather than in SQLite's busy handler, which retries by
+    // sleeping, so parallel flushes of several buckets wait their turn instead of idling in retries.
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
     public SqliteProgressStore(string databasePath, CompletionRule completion)
     {
         _completion = completion;
@@ -31,6 +35,7 @@ public sealed class SqliteProgressStore : IProgressStore
 
     public async Task<IReadOnlyList<LectureCompleted>> UpsertProgressAsync(FlushBatch batch, CancellationToken cancellationToken = default)
     {
+        using var writing = await WriteLockAsync(cancellationToken);
         await using var connection = Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
         using var record = new RecordWriter(connection, transaction);
@@ -76,6 +81,7 @@ public sealed class SqliteProgressStore : IProgressStore
 
     public async Task<LectureCompleted?> CompleteLectureAsync(string userId, string courseId, string lectureId, DateOnly day, CancellationToken cancellationToken = default)
     {
+        using var writing = await WriteLockAsync(cancellationToken);
         await using var connection = Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
         using var record = new RecordWriter(connection, transaction);
@@ -90,6 +96,7 @@ public sealed class SqliteProgressStore : IProgressStore
 
     public async Task MarkDayAsync(string userId, DateOnly day, CancellationToken cancellationToken = default)
     {
+        using var writing = await WriteLockAsync(cancellationToken);
         await using var connection = Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
         using var record = new RecordWriter(connection, transaction);
@@ -125,6 +132,7 @@ public sealed class SqliteProgressStore : IProgressStore
 
     public async Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken cancellationToken = default)
     {
+        using var writing = await WriteLockAsync(cancellationToken);
         await using var connection = Open();
         await connection.ExecuteAsync(Schema.SetTimeZone, new { user = userId, zone = timeZone });
     }
@@ -142,12 +150,14 @@ public sealed class SqliteProgressStore : IProgressStore
 
     public async Task<bool> CreateCourseAsync(string courseId, string title, CancellationToken cancellationToken = default)
     {
+        using var writing = await WriteLockAsync(cancellationToken);
         await using var connection = Open();
         return await connection.ExecuteAsync(Schema.InsertCourse, new { course = courseId, title }) == 1;
     }
 
     public async Task<LectureWrite> PutLectureAsync(string courseId, Lecture lecture, CancellationToken cancellationToken = default)
     {
+        using var writing = await WriteLockAsync(cancellationToken);
         await using var connection = Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
         var ids = new { course = courseId, lecture = lecture.Id };
@@ -162,6 +172,7 @@ public sealed class SqliteProgressStore : IProgressStore
 
     public async Task<bool> DeleteLectureAsync(string courseId, string lectureId, CancellationToken cancellationToken = default)
     {
+        using var writing = await WriteLockAsync(cancellationToken);
         await using var connection = Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
         var ids = new { course = courseId, lecture = lectureId };
@@ -175,6 +186,17 @@ public sealed class SqliteProgressStore : IProgressStore
     {
         await using var connection = Open();
         await connection.ExecuteScalarAsync<long>("SELECT 1");
+    }
+
+    private async Task<IDisposable> WriteLockAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        return new Releaser(_writeLock);
+    }
+
+    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose() => semaphore.Release();
     }
 
     private SqliteConnection Open()

@@ -9,7 +9,8 @@ public sealed record FlushResult(int Flushed, int Buckets, int FailedBuckets, Ti
 public sealed class WriteBehindFlusher(
     IProgressBuffer buffer, IProgressStore store, ICompletionListener completions, TimeProvider time, ProgressMetrics metrics)
 {
-    private const int Parallelism = 8;
+    // Few at a time: the store takes one writer at a time anyway, and a flush must leave CPU to the ping path.
+    private const int Parallelism = 2;
 
     public async Task<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
     {
