@@ -15,7 +15,12 @@ public static class ApiExtensions
 {
     public static IHostApplicationBuilder AddRequestLogging(this IHostApplicationBuilder builder)
     {
+        // The framework's own per-request lines (routing, endpoint, status) are for diagnosis, not for every ping;
+        // these defaults hold even where no appsettings.json is found, and configuration can override them.
         builder.Services.AddSerilog((sp, log) => log
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Hangfire", LogEventLevel.Warning)
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
