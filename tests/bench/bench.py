@@ -129,8 +129,9 @@ class Bench:
                    DOTNET_TieredPGO="1")
         log = open(os.path.join(self.work, "api.log"), "ab")
         # Run from the build output, as a deployment does, so the API finds its appsettings.json.
-        self.api = subprocess.Popen(["dotnet", self.args.api], env=env, stdout=log, stderr=subprocess.STDOUT,
-                                    cwd=os.path.dirname(os.path.abspath(self.args.api)), start_new_session=True)
+        api = os.path.abspath(self.args.api)
+        self.api = subprocess.Popen(["dotnet", api], env=env, stdout=log, stderr=subprocess.STDOUT,
+                                    cwd=os.path.dirname(api), start_new_session=True)
         self.processes.append(self.api)
         deadline = time.time() + 60
         while time.time() < deadline:
