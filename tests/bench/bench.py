@@ -53,6 +53,13 @@ def token(key: str, sub: str, admin: bool = False) -> str:
     return signing_input + "." + b64(hmac.new(key.encode(), signing_input.encode(), hashlib.sha256).digest())
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU a process has used so far (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -248,8 +255,13 @@ class Bench:
         self.flush()
 
         before = self.metrics()
+        # CPU per request of the API and of redis-server, per phase: where a ping's extra cost goes.
+        servers = {"api": self.api.pid, "redis": self.processes[0].pid}
+        cpu_start = {name: cpu_seconds(pid) for name, pid in servers.items()}
         bare_run = self.wrk("bare", bare, p["bare"], 32)
+        cpu_bare = {name: cpu_seconds(pid) for name, pid in servers.items()}
         ping_run = self.wrk("ping", save, p["ping"], 32)
+        cpu_ping = {name: cpu_seconds(pid) for name, pid in servers.items()}
         # Half the saturated rate: each of 32 connections waits so that together they offer about rps/2
         # (a request's own ~1 ms counts towards its connection's cycle).
         half_delay = max(1, round(32 * 1000 / (ping_run["rps"] / 2)) - 1)
@@ -300,6 +312,9 @@ class Bench:
             "ping_half_p99_ms": round(half_run["p99_us"] / 1000, 2),
             "bare_rps": round(bare_run["rps"]),
             "ping_to_bare": round(ping_run["rps"] / bare_run["rps"], 3),
+            "bare_api_cpu_us": round((cpu_bare["api"] - cpu_start["api"]) * 1e6 / bare_run["requests"], 1),
+            "ping_api_cpu_us": round((cpu_ping["api"] - cpu_bare["api"]) * 1e6 / ping_run["requests"], 1),
+            "ping_redis_cpu_us": round((cpu_ping["redis"] - cpu_bare["redis"]) * 1e6 / ping_run["requests"], 1),
             "through_rps": round(through_run["rps"]),
             "db_writes_per_ping": round(writes / pings, 4),
             "through_db_writes_per_ping": round(through_writes / through_pings, 4),
@@ -327,6 +342,8 @@ def table(results: dict) -> str:
         ("ping_p50_ms / ping_p99_ms", f"{r['ping_p50_ms']} / {r['ping_p99_ms']}", "at saturation", None),
         ("ping_half_p99_ms", r["ping_half_p99_ms"], f"≤ 5 ms at {r['ping_half_rps']} rps", r["ping_half_p99_ms"] <= 5),
         ("bare_rps", r["bare_rps"], "web stack ceiling", None),
+        ("CPU µs per request", f"API {r['ping_api_cpu_us']} + redis {r['ping_redis_cpu_us']} (ping); API {r['bare_api_cpu_us']} (bare)",
+         "where a ping's extra cost goes", None),
         ("through_rps", r["through_rps"], "write-through baseline", None),
         ("db_writes_per_ping", r["db_writes_per_ping"],
          f"≤ 1/{r['pings_per_key_per_flush']} and ≥ 20× below write-through ({r['through_db_writes_per_ping']})",
