@@ -192,6 +192,21 @@ public abstract class ProgressApiContract
     }
 
     [Fact]
+    public async Task Concurrent_pings_on_a_cold_catalog_load_the_course_once()
+    {
+        RequireServer();
+        var course = await App.CreateCourseAsync(600);   // creating it dropped any cached copy
+        using var learner = App.Learner(_user);
+        var before = App.CourseReads;
+
+        var answers = await Task.WhenAll(Enumerable.Range(1, 40).Select(i =>
+            learner.PostAsJsonAsync("/api/v1/progress/save", new { courseId = course, lectureId = "l1", watchTime = i })));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(1, App.CourseReads - before);
+    }
+
+    [Fact]
     public async Task A_lecture_added_by_an_admin_takes_pings_at_once()
     {
         RequireServer();

@@ -9,8 +9,11 @@ namespace LearnProgress.Tests.Infrastructure;
 public sealed class CountingStore(IProgressStore inner) : IProgressStore
 {
     private int _calls;
+    private int _courseReads;
 
     public int Calls => Volatile.Read(ref _calls);
+
+    public int CourseReads => Volatile.Read(ref _courseReads);
 
     private T Count<T>(T result)
     {
@@ -26,7 +29,11 @@ public sealed class CountingStore(IProgressStore inner) : IProgressStore
     public Task<LearnerRecord> ReadLearnerAsync(string userId, DateOnly runsEndingFrom, CancellationToken ct = default) => Count(inner.ReadLearnerAsync(userId, runsEndingFrom, ct));
     public Task<IReadOnlyList<CourseCompletion>> ReadCourseCompletionsAsync(string userId, CancellationToken ct = default) => Count(inner.ReadCourseCompletionsAsync(userId, ct));
     public Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken ct = default) => Count(inner.SetTimeZoneAsync(userId, timeZone, ct));
-    public Task<Course?> GetCourseAsync(string courseId, CancellationToken ct = default) => Count(inner.GetCourseAsync(courseId, ct));
+    public Task<Course?> GetCourseAsync(string courseId, CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref _courseReads);
+        return Count(inner.GetCourseAsync(courseId, ct));
+    }
     public Task<bool> CreateCourseAsync(string courseId, string title, CancellationToken ct = default) => Count(inner.CreateCourseAsync(courseId, title, ct));
     public Task<LectureWrite> PutLectureAsync(string courseId, Lecture lecture, CancellationToken ct = default) => Count(inner.PutLectureAsync(courseId, lecture, ct));
     public Task<bool> DeleteLectureAsync(string courseId, string lectureId, CancellationToken ct = default) => Count(inner.DeleteLectureAsync(courseId, lectureId, ct));

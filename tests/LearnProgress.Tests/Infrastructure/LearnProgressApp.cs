@@ -48,6 +48,7 @@ public sealed class LearnProgressApp : WebApplicationFactory<Program>
     public IProgressBuffer Buffer => Services.GetRequiredService<IProgressBuffer>();
     public IProgressStore Store => Services.GetRequiredService<IProgressStore>();
     public int StoreCalls => ((CountingStore)Store).Calls;
+    public int CourseReads => ((CountingStore)Store).CourseReads;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
