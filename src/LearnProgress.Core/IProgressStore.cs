@@ -34,6 +34,9 @@ public interface IProgressStore
     /// <summary>Completed lectures and the course's lecture count, for every course the learner has touched.</summary>
     Task<IReadOnlyList<CourseCompletion>> ReadCourseCompletionsAsync(string userId, CancellationToken cancellationToken = default);
 
+    /// <summary>The learner's IANA time zone; null until the learner sets one.</summary>
+    Task<string?> GetTimeZoneAsync(string userId, CancellationToken cancellationToken = default);
+
     Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken cancellationToken = default);
 
     Task<Course?> GetCourseAsync(string courseId, CancellationToken cancellationToken = default);

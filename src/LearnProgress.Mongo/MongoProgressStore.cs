@@ -163,6 +163,13 @@ public sealed class MongoProgressStore : IProgressStore
             .ToList();
     }
 
+    public async Task<string?> GetTimeZoneAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        var learner = await _learners.Find(new BsonDocument(Id, userId))
+            .Project(new BsonDocument(Learners.TimeZone, 1)).FirstOrDefaultAsync(cancellationToken);
+        return learner is null ? null : StoredLearner.Read(learner).TimeZone;
+    }
+
     public Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken cancellationToken = default) =>
         WriteAllAsync(_learners, [new UpdateOneModel<BsonDocument>(
             new BsonDocument(Id, userId), new BsonDocument("$set", new BsonDocument(Learners.TimeZone, timeZone))) { IsUpsert = true }],

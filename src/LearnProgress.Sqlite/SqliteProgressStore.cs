@@ -130,6 +130,12 @@ public sealed class SqliteProgressStore : IProgressStore
         return rows.Select(r => new CourseCompletion(r.CourseId, (int)r.Completed, (int)r.TotalLectures)).ToList();
     }
 
+    public async Task<string?> GetTimeZoneAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = Open();
+        return await connection.ExecuteScalarAsync<string?>(Schema.ReadTimeZone, new { user = userId });
+    }
+
     public async Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken cancellationToken = default)
     {
         using var writing = await WriteLockAsync(cancellationToken);

@@ -19,7 +19,7 @@ public sealed class LearnerZones(HybridCache cache, IProgressStore store)
     public async ValueTask<TimeZoneInfo> GetAsync(string userId, CancellationToken cancellationToken = default)
     {
         var id = await cache.GetOrCreateAsync(Key(userId), (store, userId),
-            static async (state, ct) => (await state.store.ReadLearnerAsync(state.userId, DateOnly.MaxValue, ct)).TimeZone ?? "UTC",
+            static async (state, ct) => await state.store.GetTimeZoneAsync(state.userId, ct) ?? "UTC",
             Entry, cancellationToken: cancellationToken);
         return LearnerClock.TryFindZone(id, out var zone) ? zone : TimeZoneInfo.Utc;
     }

@@ -104,6 +104,7 @@ public static class Metrics
             inner.ReadLearnerAsync(userId, runsEndingFrom, ct);
         public Task<IReadOnlyList<CourseCompletion>> ReadCourseCompletionsAsync(string userId, CancellationToken ct = default) =>
             inner.ReadCourseCompletionsAsync(userId, ct);
+        public Task<string?> GetTimeZoneAsync(string userId, CancellationToken ct = default) => inner.GetTimeZoneAsync(userId, ct);
         public Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken ct = default) => inner.SetTimeZoneAsync(userId, timeZone, ct);
         public Task<Course?> GetCourseAsync(string courseId, CancellationToken ct = default) => inner.GetCourseAsync(courseId, ct);
         public Task<bool> CreateCourseAsync(string courseId, string title, CancellationToken ct = default) => inner.CreateCourseAsync(courseId, title, ct);

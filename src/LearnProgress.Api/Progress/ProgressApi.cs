@@ -33,11 +33,12 @@ public static class ProgressApi
     public static async Task<Results<Ok<Synced>, ProblemHttpResult>> Save(
         PingRequest ping, ClaimsPrincipal user, PingIntake intake, LearnerZones zones, IProgressBuffer buffer, CancellationToken ct)
     {
-        var (accepted, rejection) = await intake.AcceptAsync(ping, await zones.GetAsync(user.Id(), ct), ct);
+        var learner = user.Id();
+        var (accepted, rejection) = await intake.AcceptAsync(ping, await zones.GetAsync(learner, ct), ct);
         if (rejection is not null)
             return TypedResults.Problem(Problems.Fields(rejection.Status,
                 rejection.Status == StatusCodes.Status404NotFound ? "Not found." : "One or more fields are invalid.", rejection.Errors));
-        await buffer.RecordAsync(user.Id(), [accepted!], ct);
+        await buffer.RecordAsync(learner, [accepted!], ct);
         return TypedResults.Ok(new Synced());
     }
 
@@ -45,12 +46,13 @@ public static class ProgressApi
         BatchRequest batch, ClaimsPrincipal user, PingIntake intake, LearnerZones zones, IProgressBuffer buffer, CancellationToken ct)
     {
         if (batch.Pings is null || batch.Pings.Count == 0)
-            return TypedResults.Problem(Problems.Invalid(new Dictionary<string, string[]> { ["pings"] = ["must hold 1 to 100 pings."] }));
+            return TypedResults.Problem(Problems.Invalid(new Dictionary<string, string[]> { ["pings"] = [$"must hold 1 to {MaxBatch} pings."] }));
         if (batch.Pings.Count > MaxBatch)
             return TypedResults.Problem(Problems.Field(StatusCodes.Status413PayloadTooLarge, "Too many pings in one batch.",
                 "pings", $"holds {batch.Pings.Count} pings; at most {MaxBatch} are accepted per call."));
 
-        var zone = await zones.GetAsync(user.Id(), ct);
+        var learner = user.Id();
+        var zone = await zones.GetAsync(learner, ct);
         var accepted = new List<ProgressPing>(batch.Pings.Count);
         var rejected = new List<BatchRejection>();
         for (var i = 0; i < batch.Pings.Count; i++)
@@ -65,7 +67,7 @@ public static class ProgressApi
             else rejected.Add(new BatchRejection(i, rejection.Errors));
         }
         // All of one learner's keys share a hash slot, so the whole batch is one atomic script call.
-        await buffer.RecordAsync(user.Id(), accepted, ct);
+        await buffer.RecordAsync(learner, accepted, ct);
         return TypedResults.Ok(new BatchResult(accepted.Count, rejected));
     }
 

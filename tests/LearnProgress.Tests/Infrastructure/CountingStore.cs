@@ -28,6 +28,7 @@ public sealed class CountingStore(IProgressStore inner) : IProgressStore
     public Task<IReadOnlyList<DayActivity>> ReadActivityAsync(string userId, DateOnly from, DateOnly to, CancellationToken ct = default) => Count(inner.ReadActivityAsync(userId, from, to, ct));
     public Task<LearnerRecord> ReadLearnerAsync(string userId, DateOnly runsEndingFrom, CancellationToken ct = default) => Count(inner.ReadLearnerAsync(userId, runsEndingFrom, ct));
     public Task<IReadOnlyList<CourseCompletion>> ReadCourseCompletionsAsync(string userId, CancellationToken ct = default) => Count(inner.ReadCourseCompletionsAsync(userId, ct));
+    public Task<string?> GetTimeZoneAsync(string userId, CancellationToken ct = default) => Count(inner.GetTimeZoneAsync(userId, ct));
     public Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken ct = default) => Count(inner.SetTimeZoneAsync(userId, timeZone, ct));
     public Task<Course?> GetCourseAsync(string courseId, CancellationToken ct = default)
     {

@@ -242,6 +242,15 @@ public abstract class StoreContract
     }
 
     [Fact]
+    public async Task A_time_zone_is_unset_until_the_learner_sets_one()
+    {
+        Assert.Null(await Store.GetTimeZoneAsync(_user));
+        await Store.SetTimeZoneAsync(_user, "Europe/Paris");
+        await Store.SetTimeZoneAsync(_user, "Asia/Tokyo");
+        Assert.Equal("Asia/Tokyo", await Store.GetTimeZoneAsync(_user));
+    }
+
+    [Fact]
     public async Task A_new_learner_has_an_empty_record()
     {
         Assert.Equal(LearnerRecord.New.TotalCompleted, (await Store.ReadLearnerAsync(_user, Day1)).TotalCompleted);
