@@ -38,6 +38,19 @@ public sealed class MongoProgressStore : IProgressStore
 
     public async Task<RecordPlan> ApplyAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await ApplyOnceAsync(change, plan, cancellationToken);
+        }
+        catch (Exception ex) when (ex is MongoConnectionException or TimeoutException or MongoExecutionTimeoutException
+                                       or MongoNotPrimaryException or MongoNodeIsRecoveringException or MongoWriteConcernException)
+        {
+            throw new StoreUnavailableException($"MongoDB cannot take the write now: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<RecordPlan> ApplyOnceAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken cancellationToken)
+    {
         // Completions of documents saved in an earlier round are kept: planned again, they would read as stored already.
         var completed = new List<LectureCompleted>();
         for (var attempt = 1; ; attempt++)
