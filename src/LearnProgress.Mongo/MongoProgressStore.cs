@@ -27,7 +27,7 @@ public sealed class MongoProgressStore : IProgressStore
 
     public MongoProgressStore(IMongoDatabase database)
     {
-        _database = database.WithWriteConcern(WriteConcern.WMajority);
+        _database = database.WithWriteConcern(Majority);
         _progress = _database.GetCollection<BsonDocument>(Progress.Collection);
         _activity = _database.GetCollection<BsonDocument>(Activity.Collection);
         _learners = _database.GetCollection<BsonDocument>(Learners.Collection);
@@ -168,8 +168,11 @@ public sealed class MongoProgressStore : IProgressStore
             StringComparer.Ordinal);
     }
 
+    /// <summary>Writes one small document with the majority write concern: a store that answers but cannot take writes is not ready.</summary>
     public Task CheckAsync(CancellationToken cancellationToken = default) =>
-        _database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);
+        _database.GetCollection<BsonDocument>(Health.Collection).UpdateOneAsync(
+            new BsonDocument(Id, "readiness"), new BsonDocument("$currentDate", new BsonDocument(Health.At, true)),
+            new UpdateOptions { IsUpsert = true }, cancellationToken);
 
     /// <summary>One unordered bulk write; returns the indexes of the models whose guard failed (a duplicate key), every other error throws.</summary>
     private static async Task<HashSet<int>> BulkWriteAsync(IMongoCollection<BsonDocument> collection, List<UpdateOneModel<BsonDocument>> models, CancellationToken ct)
