@@ -37,6 +37,8 @@ public static class MongoNames
         public const string Seconds = "seconds";
         public const string Version = "version";
         public const string Marks = "marks";
+        /// <summary>Request keys of the marks counted that day, so a retried mark counts once.</summary>
+        public const string MarkKeys = "markKeys";
         public const string Completions = "completions";
 
         /// <summary>Member of <see cref="Completions"/>; ids cannot contain '/'.</summary>

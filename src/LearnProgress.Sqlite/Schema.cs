@@ -41,6 +41,12 @@ internal static class Schema
             played TEXT NOT NULL DEFAULT '',
             PRIMARY KEY (user_id, day)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS day_marks (
+            user_id TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            mark_key TEXT NOT NULL,
+            PRIMARY KEY (user_id, day, mark_key)
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS activity_runs (
             user_id TEXT NOT NULL,
             start_day INTEGER NOT NULL,
@@ -127,6 +133,9 @@ internal static class Schema
         FROM days LEFT JOIN activity_days a ON a.user_id = @user AND a.day = days.day
         ORDER BY days.day;
         """;
+
+    public const string ReadMarkKeys = "SELECT mark_key FROM day_marks WHERE user_id = @user AND day = @day;";
+    public const string InsertMarkKey = "INSERT INTO day_marks (user_id, day, mark_key) VALUES (@user, @day, @key);";
 
     public const string ReadRuns = "SELECT start_day, end_day FROM activity_runs WHERE user_id = @user;";
     public const string DeleteRun = "DELETE FROM activity_runs WHERE user_id = @user AND start_day = @start;";
