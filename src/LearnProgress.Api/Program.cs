@@ -2,6 +2,7 @@ using LearnProgress.Api.Benchmark;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.Heatmap;
 using LearnProgress.Api.Hosting;
+using LearnProgress.Api.Learn;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Progress;
@@ -45,6 +46,7 @@ app.MapServiceMetrics();
 app.MapHangfireDashboardForAdmins();
 app.MapDevTokenApi();
 app.MapBenchmarkApi();
+app.MapLearnPages();
 
 app.Run();
 
