@@ -172,7 +172,8 @@ export async function startHarness() {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' });
+    // no-cache, not no-store: no-store would keep the page out of the back-forward cache.
+    response.writeHead(200, { 'Content-Type': types[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-cache' });
     response.end(readFileSync(file));
   });
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));

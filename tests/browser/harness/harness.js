@@ -24,12 +24,13 @@ async function mint(lifetimeSeconds) {
   return (await response.json()).token;
 }
 
-async function getToken(options = {}) {
+// Like a real provider: one token at a time, shared by concurrent callers, replaced when a refresh is asked.
+function getToken(options = {}) {
   lp.tokenRequests.push({ at: Date.now(), refresh: !!options.refresh });
   if (lp.token && !options.refresh) return lp.token;
   const lifetime = lp.tokenMode === 'expired' ? -120 : lp.firstLifetime;
   lp.firstLifetime = null;
-  lp.token = await mint(lifetime);
+  lp.token = mint(lifetime);
   return lp.token;
 }
 
