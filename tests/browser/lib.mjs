@@ -132,13 +132,13 @@ export function uniqueId(prefix) {
   return `${prefix}-${process.pid.toString(36)}-${Date.now().toString(36)}-${(unique++).toString(36)}`;
 }
 
-/** A course with lectures of the demo clip's length (20 s), created through the admin API. */
-export async function createCourse(api, lectures = ['l1']) {
+/** A course with lectures of the demo clip's length (20 s) unless told, created through the admin API. */
+export async function createCourse(api, lectures = ['l1'], durationSeconds = 20) {
   const courseId = uniqueId('c');
   const created = await call(api.base, api.admin, 'POST', '/api/v1/courses', { id: courseId, title: `Course ${courseId}` });
   if (created.status !== 201) throw new Error(`create course: ${created.status} ${JSON.stringify(created.body)}`);
   for (const id of lectures) {
-    const put = await call(api.base, api.admin, 'PUT', `/api/v1/courses/${courseId}/lectures/${id}`, { title: `Lecture ${id}`, durationSeconds: 20 });
+    const put = await call(api.base, api.admin, 'PUT', `/api/v1/courses/${courseId}/lectures/${id}`, { title: `Lecture ${id}`, durationSeconds });
     if (put.status !== 201) throw new Error(`put lecture: ${put.status}`);
   }
   return courseId;
