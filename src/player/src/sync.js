@@ -79,7 +79,7 @@ export function createSync(o) {
     baseUrl: o.baseUrl,
     getToken,
     fetch: o.fetch,
-    wallNow: o.clock.wallNow,
+    wallNow: () => o.clock.wallNow(),
     onResponse: (/** @type {Response} */ response, /** @type {number} */ sent) =>
       o.serverClock.observe(response.headers.get('Date'), sent, o.clock.wallNow()),
   };
