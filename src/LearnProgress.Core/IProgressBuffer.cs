@@ -9,16 +9,20 @@ public interface IProgressBuffer
     int BucketCount { get; }
 
     /// <summary>
-    /// Merges one learner's pings atomically, in one round trip: resume and high-water marks, played footage
-    /// (capped per playback session) into coverage and into the day's seconds. Returns once they are durable in the buffer.
+    /// Merges one learner's pings atomically, in one round trip: resume and high-water marks, the footage each ping
+    /// claims (<see cref="PlaybackRules"/>) into coverage, and its playing time into the day's spans.
+    /// Returns once they are durable in the buffer.
     /// </summary>
     Task RecordAsync(string userId, IReadOnlyList<ProgressPing> pings, CancellationToken cancellationToken = default);
 
     /// <summary>The buffered (not necessarily flushed) state of one learner's course; empty when nothing is buffered.</summary>
     Task<IReadOnlyDictionary<string, LectureProgress>> ReadAsync(string userId, string courseId, CancellationToken cancellationToken = default);
 
-    /// <summary>The buffered played seconds per day of one learner (day totals).</summary>
-    Task<IReadOnlyDictionary<DateOnly, double>> ReadActivityAsync(string userId, CancellationToken cancellationToken = default);
+    /// <summary>The buffered state of every course the learner has pinged lately, by course.</summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, LectureProgress>>> ReadCoursesAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>The buffered playing spans per day of one learner.</summary>
+    Task<IReadOnlyDictionary<DateOnly, Coverage>> ReadActivityAsync(string userId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Claims the bucket's changed keys atomically, passes their state to <paramref name="write"/>, and only after it

@@ -11,6 +11,8 @@ public static class MongoNames
         public const string CourseId = "courseId";
         public const string Lectures = "lectures";
         public const string CompletedLectures = "completedLectures";
+        /// <summary>Raised by every write of the document; a write guarded on the value read collides with a concurrent one.</summary>
+        public const string Version = "version";
 
         public const string Position = "position";
         public const string UpdatedAt = "updatedAt";
@@ -23,13 +25,15 @@ public static class MongoNames
         public static string Lecture(string lectureId, string field) => $"{Lectures}.{lectureId}.{field}";
     }
 
-    /// <summary>One document per (userId, date): played seconds, marks and the completions that day.</summary>
+    /// <summary>One document per (userId, date): playing spans and their seconds, marks and the completions that day.</summary>
     public static class Activity
     {
         public const string Collection = "activity";
         public const string UserId = "userId";
         public const string Date = "date";
+        public const string Played = "played";
         public const string Seconds = "seconds";
+        public const string Version = "version";
         public const string Marks = "marks";
         public const string Completions = "completions";
 

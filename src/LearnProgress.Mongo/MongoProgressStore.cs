@@ -1,7 +1,6 @@
 using LearnProgress.Core;
-using LearnProgress.Core.Catalog;
-using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
+using LearnProgress.Core.Record;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using static LearnProgress.Mongo.MongoNames;
@@ -9,10 +8,10 @@ using static LearnProgress.Mongo.MongoNames;
 namespace LearnProgress.Mongo;
 
 /// <summary>
-/// The production system of record. MongoDB has no multi-document transaction on a plain single node and the flush
-/// must stay one bulk call per collection, so every write is built to be idempotent and guarded instead
-/// (see <see cref="WriteModels"/>); derived numbers (a course's completed count, a learner's totals, a day's count)
-/// are computed from sets and maxima on read rather than counted on write.
+/// The production learning record. MongoDB has no multi-document transaction on a plain single node and a flush must
+/// stay one bulk call per collection, so a change is planned on the documents as read and saved with version guards
+/// (see <see cref="WriteModels"/>): a document another writer changed meanwhile is read and planned again. Totals
+/// are derived from sets and sums on read, never counted on write.
 /// </summary>
 public sealed class MongoProgressStore : IProgressStore
 {
@@ -21,16 +20,14 @@ public sealed class MongoProgressStore : IProgressStore
     private static readonly BulkWriteOptions Unordered = new() { IsOrdered = false };
 
     private readonly IMongoDatabase _database;
-    private readonly CompletionRule _completion;
     private readonly IMongoCollection<BsonDocument> _progress;
     private readonly IMongoCollection<BsonDocument> _activity;
     private readonly IMongoCollection<BsonDocument> _learners;
     private readonly IMongoCollection<BsonDocument> _courses;
 
-    public MongoProgressStore(IMongoDatabase database, CompletionRule completion)
+    public MongoProgressStore(IMongoDatabase database)
     {
         _database = database.WithWriteConcern(WriteConcern.WMajority);
-        _completion = completion;
         _progress = _database.GetCollection<BsonDocument>(Progress.Collection);
         _activity = _database.GetCollection<BsonDocument>(Activity.Collection);
         _learners = _database.GetCollection<BsonDocument>(Learners.Collection);
@@ -39,74 +36,91 @@ public sealed class MongoProgressStore : IProgressStore
 
     public Task CreateIndexesAsync(CancellationToken cancellationToken = default) => MongoIndexes.CreateAsync(_database, cancellationToken);
 
-    public async Task<IReadOnlyList<LectureCompleted>> UpsertProgressAsync(FlushBatch batch, CancellationToken cancellationToken = default)
+    public async Task<RecordPlan> ApplyAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken cancellationToken = default)
     {
-        var users = batch.Progress.Select(p => p.UserId).Concat(batch.Activity.Select(a => a.UserId)).Distinct(StringComparer.Ordinal).ToList();
-        var durationsTask = ReadDurationsAsync(batch.Progress.Select(p => p.CourseId), cancellationToken);
-        var learnersTask = ReadLearnersAsync(users, cancellationToken);
-        var storedTask = ReadProgressDocumentsAsync(batch.Progress, cancellationToken);
-        var durations = await durationsTask;
-        var learners = await learnersTask;
-        var stored = await storedTask;
-
+        // Completions of documents saved in an earlier round are kept: planned again, they would read as stored already.
         var completed = new List<LectureCompleted>();
-        var recorded = new HashSet<LectureCompleted>();
-        var pending = batch.Progress.Where(p => p.Lectures.Count > 0).ToList();
         for (var attempt = 1; ; attempt++)
         {
-            var plans = pending.Select(snapshot => WriteModels.ForProgress(
-                snapshot,
-                stored.GetValueOrDefault((snapshot.UserId, snapshot.CourseId)) ?? [],
-                durations.GetValueOrDefault(snapshot.CourseId) ?? [],
-                learners.GetValueOrDefault(snapshot.UserId)?.Zone ?? TimeZoneInfo.Utc,
-                _completion)).ToList();
-            recorded.UnionWith(plans.SelectMany(p => p.Recorded));
-            var writes = plans.Where(p => p.Write is not null).ToList();
-            var lost = await BulkWriteAsync(_progress, writes.Select(p => p.Write!).ToList(), cancellationToken);
-            completed.AddRange(writes.Where((_, i) => !lost.Contains(i)).SelectMany(p => p.Completes));
-            pending = writes.Where((_, i) => lost.Contains(i)).Select(p => p.Snapshot).ToList();
-            if (pending.Count == 0) break;
+            var loaded = await LoadAsync(change, cancellationToken);
+            var decided = plan(loaded.State);
+            var lost = false;
+
+            var byCourse = decided.Lectures.GroupBy(l => l.Course).ToList();
+            var lectureWrites = byCourse
+                .Select(g => (Course: g.Key, Write: WriteModels.ForLectures(g.Key, g, loaded.ProgressVersions.GetValueOrDefault(g.Key))))
+                .Where(w => w.Write is not null).ToList();
+            var lostCourses = await BulkWriteAsync(_progress, lectureWrites.Select(w => w.Write!).ToList(), cancellationToken);
+            var savedCourses = lectureWrites.Where((_, i) => !lostCourses.Contains(i)).Select(w => w.Course).ToHashSet();
+            completed.AddRange(decided.Completed.Where(c => savedCourses.Contains(new CourseKey(c.UserId, c.CourseId))));
+            lost |= lostCourses.Count > 0;
+
+            // Written after the lectures they count, so a day never counts a completion that did not happen.
+            await BulkWriteAsync(_activity, WriteModels.ForDayCompletions(decided.Lectures.Where(l => !Lost(l.Course))), cancellationToken);
+            var dayWrites = decided.Days.Select(d => WriteModels.ForDay(d, loaded.DayVersions.GetValueOrDefault(d.Key))).ToList();
+            lost |= (await BulkWriteAsync(_activity, dayWrites, cancellationToken)).Count > 0;
+            var runWrites = decided.Runs.Select(r => WriteModels.ForRuns(r, loaded.LearnerVersions.GetValueOrDefault(r.UserId))).ToList();
+            lost |= (await BulkWriteAsync(_learners, runWrites, cancellationToken)).Count > 0;
+
+            if (!lost) return decided with { Completed = completed };
             await BackOffAsync(attempt, cancellationToken);
-            stored = await ReadProgressDocumentsAsync(pending, cancellationToken);
+
+            bool Lost(CourseKey course) => lectureWrites.FindIndex(w => w.Course == course) is var i and >= 0 && lostCourses.Contains(i);
         }
-
-        // Written after the progress they derive from, so a day never counts a completion that did not happen.
-        var dayCompletions = completed.Concat(recorded).ToList();
-        await WriteAllAsync(_activity, WriteModels.ForActivity(batch.Activity, dayCompletions), cancellationToken);
-        await UpdateRunsAsync(WriteModels.ActiveDays(batch.Activity, dayCompletions), learners, cancellationToken);
-        return completed;
     }
 
-    public async Task<IReadOnlyDictionary<string, LectureProgress>> ReadProgressAsync(string userId, string courseId, CancellationToken cancellationToken = default)
-    {
-        var document = await _progress.Find(ProgressFilter(userId, courseId)).FirstOrDefaultAsync(cancellationToken);
-        return StoredLecture.ReadAll(document).ToDictionary(kv => kv.Key, kv => kv.Value.Progress, StringComparer.Ordinal);
-    }
+    private sealed record Loaded(
+        StoredState State,
+        Dictionary<CourseKey, long?> ProgressVersions,
+        Dictionary<DayKey, long?> DayVersions,
+        Dictionary<string, long?> LearnerVersions);
 
-    public async Task<LectureCompleted?> CompleteLectureAsync(string userId, string courseId, string lectureId, DateOnly day, CancellationToken cancellationToken = default)
+    private async Task<Loaded> LoadAsync(RecordChange change, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        var courses = change.Courses.ToList();
+        var days = change.Days.ToList();
+        var users = change.Users.ToList();
+        var progressTask = FindAllAsync(_progress, courses.GroupBy(c => c.UserId).Select(g => new BsonDocument
         {
-            var lost = await BulkWriteAsync(_progress, [WriteModels.ForCompletion(userId, courseId, lectureId, day)], cancellationToken);
-            if (lost.Count == 0) break;
-            // The collision is either "already complete" or two first writes of the same document racing.
-            var stored = await ReadProgressAsync(userId, courseId, cancellationToken);
-            if (stored.GetValueOrDefault(lectureId)?.Completed == true) return null;
-            await BackOffAsync(attempt, cancellationToken);
-        }
-        var completed = new LectureCompleted(userId, courseId, lectureId, day);
-        await WriteAllAsync(_activity, WriteModels.ForActivity([], [completed]), cancellationToken);
-        await UpdateRunsAsync(new() { [userId] = [day] }, null, cancellationToken);
-        return completed;
+            { Progress.UserId, g.Key },
+            { Progress.CourseId, new BsonDocument("$in", new BsonArray(g.Select(c => c.CourseId).Distinct())) },
+        }), ct);
+        var daysTask = FindAllAsync(_activity, days.GroupBy(d => d.UserId).Select(g => new BsonDocument
+        {
+            { Activity.UserId, g.Key },
+            { Activity.Date, new BsonDocument("$in", new BsonArray(g.Select(d => Day(d.Day)).Distinct())) },
+        }), ct);
+        var learnersTask = users.Count == 0 ? Task.FromResult(new List<BsonDocument>())
+            : _learners.Find(new BsonDocument(Id, new BsonDocument("$in", new BsonArray(users)))).ToListAsync(ct);
+        var durationsTask = ReadDurationsAsync(courses.Select(c => c.CourseId), ct);
+
+        var progress = (await progressTask).ToDictionary(d => new CourseKey(d[Progress.UserId].AsString, d[Progress.CourseId].AsString));
+        var stored = (await daysTask).ToDictionary(d => new DayKey(d[Activity.UserId].AsString, ParseDay(d[Activity.Date].AsString)));
+        var learners = (await learnersTask).ToDictionary(d => d[Id].AsString, StringComparer.Ordinal);
+        var state = new StoredState(
+            progress.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, StoredLecture>)StoredDocuments.Lectures(kv.Value)),
+            stored.ToDictionary(kv => kv.Key, kv => StoredDocuments.Day(kv.Value)),
+            users.ToDictionary(u => u, u => StoredDocuments.Learner(learners.GetValueOrDefault(u)), StringComparer.Ordinal),
+            await durationsTask);
+        return new Loaded(state,
+            progress.ToDictionary(kv => kv.Key, kv => StoredDocuments.Version(kv.Value, Progress.Version)),
+            stored.ToDictionary(kv => kv.Key, kv => StoredDocuments.Version(kv.Value, Activity.Version)),
+            learners.ToDictionary(kv => kv.Key, kv => StoredDocuments.Version(kv.Value, Learners.Version), StringComparer.Ordinal));
     }
 
-    public async Task MarkDayAsync(string userId, DateOnly day, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, StoredLecture>>> ReadLecturesAsync(
+        string userId, IReadOnlyCollection<string> courseIds, CancellationToken cancellationToken = default)
     {
-        await WriteAllAsync(_activity, [WriteModels.ForMark(userId, day)], cancellationToken);
-        await UpdateRunsAsync(new() { [userId] = [day] }, null, cancellationToken);
+        if (courseIds.Count == 0) return new Dictionary<string, IReadOnlyDictionary<string, StoredLecture>>();
+        var documents = await _progress.Find(new BsonDocument
+        {
+            { Progress.UserId, userId }, { Progress.CourseId, new BsonDocument("$in", new BsonArray(courseIds)) },
+        }).ToListAsync(cancellationToken);
+        return documents.ToDictionary(d => d[Progress.CourseId].AsString,
+            d => (IReadOnlyDictionary<string, StoredLecture>)StoredDocuments.Lectures(d), StringComparer.Ordinal);
     }
 
-    public async Task<IReadOnlyList<DayActivity>> ReadActivityAsync(string userId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StoredDay>> ReadDaysAsync(string userId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
         var filter = new BsonDocument
         {
@@ -114,175 +128,37 @@ public sealed class MongoProgressStore : IProgressStore
             { Activity.Date, new BsonDocument { { "$gte", Day(from) }, { "$lte", Day(to) } } },
         };
         var days = await _activity.Find(filter).Sort(new BsonDocument(Activity.Date, 1)).ToListAsync(cancellationToken);
-        return days.Select(d => new DayActivity(
-            ParseDay(d[Activity.Date].AsString),
-            d.GetValue(Activity.Seconds, 0.0).ToDouble(),
-            d.GetValue(Activity.Marks, 0).ToInt32() + d.GetValue(Activity.Completions, new BsonArray()).AsBsonArray.Count)).ToList();
+        return days.Select(StoredDocuments.Day).ToList();
     }
 
-    public async Task<LearnerRecord> ReadLearnerAsync(string userId, DateOnly runsEndingFrom, CancellationToken cancellationToken = default)
+    public async Task<LearnerSummary> ReadSummaryAsync(string userId, DateOnly runsEndingFrom, CancellationToken cancellationToken = default)
     {
         var learnerTask = _learners.Find(new BsonDocument(Id, userId)).FirstOrDefaultAsync(cancellationToken);
-        // Totals are aggregated from the sets and maxima the flush keeps, so nothing is counted twice on a replay.
         var completedTask = SumAsync(_progress, Progress.UserId, userId,
             new BsonDocument("$size", new BsonDocument("$ifNull", new BsonArray { "$" + Progress.CompletedLectures, new BsonArray() })), cancellationToken);
         var secondsTask = SumAsync(_activity, Activity.UserId, userId, "$" + Activity.Seconds, cancellationToken);
-        var document = await learnerTask;
-        var totalCompleted = (int)await completedTask;
-        var totalSeconds = await secondsTask;
-        if (document is null && totalCompleted == 0 && totalSeconds == 0) return LearnerRecord.New;
-
-        var learner = document is null ? null : StoredLearner.Read(document);
-        var runs = learner?.Runs ?? [];
-        var latest = runs.Count == 0 ? (DayRun?)null : runs.MaxBy(r => r.End);
+        var learner = await learnerTask;
+        var runs = StoredDocuments.Runs(learner);
+        var latest = runs.Count == 0 ? (Core.Learning.DayRun?)null : runs.MaxBy(r => r.End);
         var recent = runs.Where(r => r.End >= runsEndingFrom || r == latest).OrderBy(r => r.End).ToList();
-        return new LearnerRecord(learner?.TimeZone, learner?.LongestStreak ?? 0, totalCompleted, totalSeconds, recent);
+        return new LearnerSummary((int)await completedTask, await secondsTask,
+            learner?.GetValue(Learners.LongestStreak, 0).ToInt32() ?? 0, recent);
     }
 
-    public async Task<IReadOnlyList<CourseCompletion>> ReadCourseCompletionsAsync(string userId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadCompletedLecturesAsync(string userId, CancellationToken cancellationToken = default)
     {
         var touched = await _progress.Find(new BsonDocument(Progress.UserId, userId))
             .Project(new BsonDocument { { Progress.CourseId, 1 }, { Progress.CompletedLectures, 1 } })
             .ToListAsync(cancellationToken);
-        if (touched.Count == 0) return [];
-        var courses = await _courses.Find(new BsonDocument(Id, new BsonDocument("$in", new BsonArray(touched.Select(t => t[Progress.CourseId])))))
-            .Project(new BsonDocument { { Courses.TotalLectures, 1 }, { Courses.Lectures + "." + Courses.LectureId, 1 } })
-            .ToListAsync(cancellationToken);
-        var catalog = courses.ToDictionary(c => c[Id].AsString, StringComparer.Ordinal);
-        // Only lectures the catalog still has count, so removing or re-adding a lecture changes the count at once.
-        return touched
-            .Where(t => catalog.ContainsKey(t[Progress.CourseId].AsString))
-            .Select(t =>
-            {
-                var course = catalog[t[Progress.CourseId].AsString];
-                var lectures = course[Courses.Lectures].AsBsonArray.Select(l => l[Courses.LectureId].AsString).ToHashSet(StringComparer.Ordinal);
-                var completed = t.GetValue(Progress.CompletedLectures, new BsonArray()).AsBsonArray.Count(l => lectures.Contains(l.AsString));
-                return new CourseCompletion(t[Progress.CourseId].AsString, completed, course[Courses.TotalLectures].ToInt32());
-            })
-            .OrderBy(c => c.CourseId, StringComparer.Ordinal)
-            .ToList();
-    }
-
-    public async Task<string?> GetTimeZoneAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        var learner = await _learners.Find(new BsonDocument(Id, userId))
-            .Project(new BsonDocument(Learners.TimeZone, 1)).FirstOrDefaultAsync(cancellationToken);
-        return learner is null ? null : StoredLearner.Read(learner).TimeZone;
-    }
-
-    public Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken cancellationToken = default) =>
-        WriteAllAsync(_learners, [new UpdateOneModel<BsonDocument>(
-            new BsonDocument(Id, userId), new BsonDocument("$set", new BsonDocument(Learners.TimeZone, timeZone))) { IsUpsert = true }],
-            cancellationToken);
-
-    public async Task<Course?> GetCourseAsync(string courseId, CancellationToken cancellationToken = default)
-    {
-        var course = await _courses.Find(new BsonDocument(Id, courseId)).FirstOrDefaultAsync(cancellationToken);
-        if (course is null) return null;
-        var lectures = course[Courses.Lectures].AsBsonArray
-            .Select(l => new Lecture(l[Courses.LectureId].AsString, l[Courses.LectureTitle].AsString, l[Courses.DurationSeconds].ToDouble()))
-            .OrderBy(l => l.Id, StringComparer.Ordinal)
-            .ToList();
-        return new Course(courseId, course[Courses.Title].AsString, course[Courses.TotalLectures].ToInt32(), lectures);
-    }
-
-    public async Task<bool> CreateCourseAsync(string courseId, string title, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await _courses.InsertOneAsync(new BsonDocument
-            {
-                { Id, courseId }, { Courses.Title, title }, { Courses.TotalLectures, 0 }, { Courses.Lectures, new BsonArray() },
-            }, cancellationToken: cancellationToken);
-            return true;
-        }
-        catch (MongoWriteException ex) when (ex.WriteError.Category == ServerErrorCategory.DuplicateKey)
-        {
-            return false;
-        }
-    }
-
-    public async Task<LectureWrite> PutLectureAsync(string courseId, Lecture lecture, CancellationToken cancellationToken = default)
-    {
-        var entry = new BsonDocument
-        {
-            { Courses.LectureId, lecture.Id }, { Courses.LectureTitle, lecture.Title }, { Courses.DurationSeconds, lecture.DurationSeconds },
-        };
-        while (true)
-        {
-            // The counter moves in the same single-document update as the array, and only when the id was absent,
-            // so concurrent or repeated adds of one lecture count it once.
-            var added = await _courses.UpdateOneAsync(
-                new BsonDocument { { Id, courseId }, { Courses.Lectures + "." + Courses.LectureId, new BsonDocument("$ne", lecture.Id) } },
-                new BsonDocument
-                {
-                    { "$push", new BsonDocument(Courses.Lectures, entry) },
-                    { "$inc", new BsonDocument(Courses.TotalLectures, 1) },
-                }, cancellationToken: cancellationToken);
-            if (added.MatchedCount == 1) return LectureWrite.Created;
-            var updated = await _courses.UpdateOneAsync(
-                new BsonDocument { { Id, courseId }, { Courses.Lectures + "." + Courses.LectureId, lecture.Id } },
-                new BsonDocument("$set", new BsonDocument
-                {
-                    { Courses.Lectures + ".$." + Courses.LectureTitle, lecture.Title },
-                    { Courses.Lectures + ".$." + Courses.DurationSeconds, lecture.DurationSeconds },
-                }), cancellationToken: cancellationToken);
-            if (updated.MatchedCount == 1) return LectureWrite.Updated;
-            if (await _courses.CountDocumentsAsync(new BsonDocument(Id, courseId), cancellationToken: cancellationToken) == 0)
-                return LectureWrite.CourseNotFound;
-            // The lecture was removed between the two updates: add it again.
-        }
-    }
-
-    public async Task<bool> DeleteLectureAsync(string courseId, string lectureId, CancellationToken cancellationToken = default)
-    {
-        var removed = await _courses.UpdateOneAsync(
-            new BsonDocument { { Id, courseId }, { Courses.Lectures + "." + Courses.LectureId, lectureId } },
-            new BsonDocument
-            {
-                { "$pull", new BsonDocument(Courses.Lectures, new BsonDocument(Courses.LectureId, lectureId)) },
-                { "$inc", new BsonDocument(Courses.TotalLectures, -1) },
-            }, cancellationToken: cancellationToken);
-        return removed.MatchedCount == 1;
+        return touched.ToDictionary(t => t[Progress.CourseId].AsString,
+            t => (IReadOnlyList<string>)t.GetValue(Progress.CompletedLectures, new BsonArray()).AsBsonArray.Select(l => l.AsString).ToList(),
+            StringComparer.Ordinal);
     }
 
     public Task CheckAsync(CancellationToken cancellationToken = default) =>
         _database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);
 
-    /// <summary>
-    /// Folds newly active days into each learner's runs. <paramref name="known"/> are learner documents read earlier
-    /// in the same operation; a version that moved since makes the write collide, and that learner is read again.
-    /// </summary>
-    private async Task UpdateRunsAsync(Dictionary<string, SortedSet<DateOnly>> activeDays, Dictionary<string, StoredLearner>? known, CancellationToken ct)
-    {
-        var pending = activeDays.Keys.ToList();
-        for (var attempt = 1; pending.Count > 0; attempt++)
-        {
-            var learners = known ?? await ReadLearnersAsync(pending, ct);
-            var writes = pending
-                .Select(user => (User: user, Write: WriteModels.ForRuns(user, learners.GetValueOrDefault(user), activeDays[user])))
-                .Where(w => w.Write is not null)
-                .ToList();
-            var lost = await BulkWriteAsync(_learners, writes.Select(w => w.Write!).ToList(), ct);
-            pending = writes.Where((_, i) => lost.Contains(i)).Select(w => w.User).ToList();
-            if (pending.Count == 0) return;
-            await BackOffAsync(attempt, ct);
-            known = null;
-        }
-    }
-
-    /// <summary>Applies upserts until none is left; one that lost a duplicate-key race to a concurrent insert simply matches now.</summary>
-    private async Task WriteAllAsync(IMongoCollection<BsonDocument> collection, IReadOnlyList<WriteModel<BsonDocument>> models, CancellationToken ct)
-    {
-        for (var attempt = 1; models.Count > 0; attempt++)
-        {
-            var lost = await BulkWriteAsync(collection, models, ct);
-            models = models.Where((_, i) => lost.Contains(i)).ToList();
-            if (models.Count > 0) await BackOffAsync(attempt, ct);
-        }
-    }
-
-    /// <summary>One unordered bulk write; returns the indexes of the models that hit a duplicate key, every other error throws.</summary>
+    /// <summary>One unordered bulk write; returns the indexes of the models whose guard failed (a duplicate key), every other error throws.</summary>
     private static async Task<HashSet<int>> BulkWriteAsync(IMongoCollection<BsonDocument> collection, IReadOnlyList<WriteModel<BsonDocument>> models, CancellationToken ct)
     {
         if (models.Count == 0) return [];
@@ -306,40 +182,23 @@ public sealed class MongoProgressStore : IProgressStore
         return Task.Delay(Random.Shared.Next(1, 10 * attempt), ct);
     }
 
-    private async Task<Dictionary<string, Dictionary<string, double>>> ReadDurationsAsync(IEnumerable<string> courseIds, CancellationToken ct)
+    private static async Task<List<BsonDocument>> FindAllAsync(IMongoCollection<BsonDocument> collection, IEnumerable<BsonDocument> filters, CancellationToken ct)
+    {
+        var any = new BsonArray(filters);
+        return any.Count == 0 ? [] : await collection.Find(new BsonDocument("$or", any)).ToListAsync(ct);
+    }
+
+    private async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>> ReadDurationsAsync(IEnumerable<string> courseIds, CancellationToken ct)
     {
         var ids = courseIds.Distinct(StringComparer.Ordinal).ToList();
-        if (ids.Count == 0) return [];
+        if (ids.Count == 0) return new Dictionary<string, IReadOnlyDictionary<string, double>>();
         var courses = await _courses.Find(new BsonDocument(Id, new BsonDocument("$in", new BsonArray(ids))))
             .Project(new BsonDocument(Courses.Lectures, 1)).ToListAsync(ct);
         return courses.ToDictionary(c => c[Id].AsString,
-            c => c[Courses.Lectures].AsBsonArray.ToDictionary(l => l[Courses.LectureId].AsString, l => l[Courses.DurationSeconds].ToDouble(), StringComparer.Ordinal),
+            c => (IReadOnlyDictionary<string, double>)c[Courses.Lectures].AsBsonArray.ToDictionary(
+                l => l[Courses.LectureId].AsString, l => l[Courses.DurationSeconds].ToDouble(), StringComparer.Ordinal),
             StringComparer.Ordinal);
     }
-
-    private async Task<Dictionary<string, StoredLearner>> ReadLearnersAsync(IReadOnlyCollection<string> users, CancellationToken ct)
-    {
-        if (users.Count == 0) return [];
-        var documents = await _learners.Find(new BsonDocument(Id, new BsonDocument("$in", new BsonArray(users)))).ToListAsync(ct);
-        return documents.ToDictionary(d => d[Id].AsString, StoredLearner.Read, StringComparer.Ordinal);
-    }
-
-    /// <summary>The stored documents of a batch's (learner, course) pairs in one query.</summary>
-    private async Task<Dictionary<(string User, string Course), Dictionary<string, StoredLecture>>> ReadProgressDocumentsAsync(
-        IReadOnlyCollection<CourseProgressSnapshot> snapshots, CancellationToken ct)
-    {
-        if (snapshots.Count == 0) return [];
-        var byUser = snapshots.GroupBy(s => s.UserId, StringComparer.Ordinal).Select(g => new BsonDocument
-        {
-            { Progress.UserId, g.Key },
-            { Progress.CourseId, new BsonDocument("$in", new BsonArray(g.Select(s => s.CourseId).Distinct(StringComparer.Ordinal))) },
-        });
-        var documents = await _progress.Find(new BsonDocument("$or", new BsonArray(byUser))).ToListAsync(ct);
-        return documents.ToDictionary(d => (d[Progress.UserId].AsString, d[Progress.CourseId].AsString), StoredLecture.ReadAll);
-    }
-
-    private static BsonDocument ProgressFilter(string userId, string courseId) =>
-        new() { { Progress.UserId, userId }, { Progress.CourseId, courseId } };
 
     private static async Task<double> SumAsync(IMongoCollection<BsonDocument> collection, string userField, string userId, BsonValue value, CancellationToken ct)
     {

@@ -38,15 +38,15 @@ public sealed class RedisKeys(int buckets)
     /// <summary>Resume, high-water marks and coverage of one learner in one course.</summary>
     public static string ProgressMember(string userId, string courseId) => $"p:{userId}:{courseId}";
 
-    /// <summary>Played seconds per day of one learner.</summary>
+    /// <summary>Playing spans per day of one learner.</summary>
     public static string ActivityMember(string userId) => $"a:{userId}";
 
     public RedisKey Progress(string userId, string courseId) => Of(BucketOf(userId), ProgressMember(userId, courseId));
 
     public RedisKey Activity(string userId) => Of(BucketOf(userId), ActivityMember(userId));
 
-    /// <summary>Last client time per playback session; short-lived, never flushed.</summary>
-    public RedisKey Sessions(string userId) => $"{Prefix}{Tag(BucketOf(userId))}:s:{userId}";
+    /// <summary>The courses a learner has pinged lately, so reads find every buffered course; never flushed.</summary>
+    public RedisKey Courses(string userId) => $"{Prefix}{Tag(BucketOf(userId))}:c:{userId}";
 
     public static bool IsActivity(string member) => member.StartsWith("a:", StringComparison.Ordinal);
 

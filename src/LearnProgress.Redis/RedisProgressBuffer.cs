@@ -8,23 +8,14 @@ namespace LearnProgress.Redis;
 /// <summary>The write-behind buffer on any server that speaks the Redis protocol (Redis, Valkey, Garnet).</summary>
 public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys keys, TimeSpan flushedKeyTtl) : IProgressBuffer
 {
-    /// <summary>Footage the first ping of a session (or a ping without one) may claim: a few ping intervals at 2x.</summary>
-    public const double FirstPingFootageSeconds = 30;
-
-    /// <summary>A session idle this long starts over at the first-ping allowance.</summary>
-    public static readonly TimeSpan SessionTtl = TimeSpan.FromDays(1);
-
     /// <summary>
-    /// Day totals must outlive the 30-day window of accepted client times, so a late ping always finds its day's
-    /// total here instead of starting it again from zero.
+    /// Day spans and the list of buffered courses must outlive the 30-day window of accepted client times, so a late
+    /// ping always finds its day here instead of starting it again from nothing.
     /// </summary>
     public static readonly TimeSpan ActivityTtl = TimeSpan.FromDays(32);
 
     /// <summary>How long a flusher may hold a bucket before another one may take its claim over.</summary>
     public static readonly TimeSpan FlushLease = TimeSpan.FromMinutes(2);
-
-    private const int ArgsPerPing = 8;
-    private const string DayFormat = "yyyy-MM-dd";
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -33,40 +24,27 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
     public async Task RecordAsync(string userId, IReadOnlyList<ProgressPing> pings, CancellationToken cancellationToken = default)
     {
         if (pings.Count == 0) return;
-        var bucket = keys.BucketOf(userId);
-        var scriptKeys = new List<RedisKey> { keys.Dirty(bucket), keys.Since(bucket), keys.Sessions(userId), keys.Activity(userId) };
-        var courseKeyIndex = new Dictionary<string, int>(StringComparer.Ordinal);
-        var args = new RedisValue[4 + pings.Count * ArgsPerPing];
-        args[0] = RedisKeys.ActivityMember(userId);
-        args[1] = FirstPingFootageSeconds;
-        args[2] = (long)SessionTtl.TotalMilliseconds;
-        args[3] = (long)ActivityTtl.TotalMilliseconds;
-        for (var i = 0; i < pings.Count; i++)
-        {
-            var ping = pings[i];
-            var member = RedisKeys.ProgressMember(userId, ping.CourseId);
-            if (!courseKeyIndex.TryGetValue(ping.CourseId, out var keyIndex))
-            {
-                scriptKeys.Add(keys.Of(bucket, member));
-                keyIndex = courseKeyIndex[ping.CourseId] = scriptKeys.Count; // Lua arrays start at 1
-            }
-            var at = 4 + i * ArgsPerPing;
-            args[at] = keyIndex;
-            args[at + 1] = member;
-            args[at + 2] = ping.LectureId;
-            args[at + 3] = Format(ping.WatchTime);
-            args[at + 4] = ping.ClientTs;
-            args[at + 5] = ping.SegmentStart is { } start ? Format(start) : "";
-            args[at + 6] = ping.SessionId ?? "";
-            args[at + 7] = ping.Day.ToString(DayFormat, CultureInfo.InvariantCulture);
-        }
-        await Db.ScriptEvaluateAsync(LuaScripts.Record, [.. scriptKeys], args);
+        var (scriptKeys, args) = PingArguments.Build(keys, userId, pings, ActivityTtl);
+        await Db.ScriptEvaluateAsync(LuaScripts.Record, scriptKeys, args);
     }
 
     public async Task<IReadOnlyDictionary<string, LectureProgress>> ReadAsync(string userId, string courseId, CancellationToken cancellationToken = default) =>
         ParseProgress(await Db.HashGetAllAsync(keys.Progress(userId, courseId)));
 
-    public async Task<IReadOnlyDictionary<DateOnly, double>> ReadActivityAsync(string userId, CancellationToken cancellationToken = default) =>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, LectureProgress>>> ReadCoursesAsync(
+        string userId, CancellationToken cancellationToken = default)
+    {
+        var db = Db;
+        var courses = (await db.SetMembersAsync(keys.Courses(userId))).Select(c => (string)c!).ToList();
+        var hashes = await Task.WhenAll(courses.Select(c => db.HashGetAllAsync(keys.Progress(userId, c))));
+        var result = new Dictionary<string, IReadOnlyDictionary<string, LectureProgress>>(StringComparer.Ordinal);
+        for (var i = 0; i < courses.Count; i++)
+            // A flushed key that expired leaves its course in the list: the store holds all of it.
+            if (hashes[i].Length > 0) result[courses[i]] = ParseProgress(hashes[i]);
+        return result;
+    }
+
+    public async Task<IReadOnlyDictionary<DateOnly, Coverage>> ReadActivityAsync(string userId, CancellationToken cancellationToken = default) =>
         ParseActivity(await Db.HashGetAllAsync(keys.Activity(userId)));
 
     public async Task<int> FlushBucketAsync(int bucket, Func<FlushBatch, CancellationToken, Task> write, CancellationToken cancellationToken = default)
@@ -168,12 +146,10 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         return lectures;
     }
 
-    private static Dictionary<DateOnly, double> ParseActivity(HashEntry[] entries) =>
+    private static Dictionary<DateOnly, Coverage> ParseActivity(HashEntry[] entries) =>
         entries.ToDictionary(
-            e => DateOnly.ParseExact((string)e.Name!, DayFormat, CultureInfo.InvariantCulture),
-            e => Parse(e.Value!));
+            e => DateOnly.ParseExact((string)e.Name!, PingArguments.DayFormat, CultureInfo.InvariantCulture),
+            e => Coverage.Parse(e.Value!));
 
     private static double Parse(string value) => double.Parse(value, CultureInfo.InvariantCulture);
-
-    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

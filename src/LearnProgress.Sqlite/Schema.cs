@@ -26,27 +26,19 @@ internal static class Schema
             furthest REAL NOT NULL,
             coverage TEXT NOT NULL DEFAULT '',
             completed INTEGER NOT NULL DEFAULT 0,
+            completed_on INTEGER,
             PRIMARY KEY (user_id, course_id, lecture_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX IF NOT EXISTS lecture_progress_completed ON lecture_progress (course_id, lecture_id) WHERE completed = 1;
-        CREATE TABLE IF NOT EXISTS course_progress (
-            user_id TEXT NOT NULL,
-            course_id TEXT NOT NULL,
-            completed INTEGER NOT NULL DEFAULT 0,
-            PRIMARY KEY (user_id, course_id)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS learners (
             user_id TEXT PRIMARY KEY,
-            time_zone TEXT,
-            longest_streak INTEGER NOT NULL DEFAULT 0,
-            total_completed INTEGER NOT NULL DEFAULT 0,
-            total_watch_seconds REAL NOT NULL DEFAULT 0
+            time_zone TEXT
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS activity_days (
             user_id TEXT NOT NULL,
             day INTEGER NOT NULL,
             seconds REAL NOT NULL DEFAULT 0,
-            count INTEGER NOT NULL DEFAULT 0,
+            marks INTEGER NOT NULL DEFAULT 0,
+            played TEXT NOT NULL DEFAULT '',
             PRIMARY KEY (user_id, day)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS activity_runs (
@@ -58,65 +50,85 @@ internal static class Schema
         CREATE INDEX IF NOT EXISTS activity_runs_by_end ON activity_runs (user_id, end_day);
         """;
 
+    /// <summary>
+    /// Brings a file written by an earlier version up to <see cref="Create"/>: a day's count held marks and
+    /// completions (those earlier completions carry no day, so they are not counted again), and days gain their spans.
+    /// </summary>
+    public static readonly (string Table, string Column, string Statement)[] Upgrades =
+    [
+        ("lecture_progress", "completed_on", "ALTER TABLE lecture_progress ADD COLUMN completed_on INTEGER;"),
+        ("activity_days", "marks", "ALTER TABLE activity_days RENAME COLUMN count TO marks;"),
+        ("activity_days", "played", "ALTER TABLE activity_days ADD COLUMN played TEXT NOT NULL DEFAULT '';"),
+    ];
+
+    public const string HasColumn = "SELECT COUNT(*) FROM pragma_table_info(@table) WHERE name = @column;";
+
+    public const string CreateIndexes = """
+        CREATE INDEX IF NOT EXISTS lecture_progress_completed_on ON lecture_progress (user_id, completed_on) WHERE completed_on IS NOT NULL;
+        """;
+
     // WAL survives a killed process with synchronous=NORMAL; only a power loss can drop the last commits.
     public const string ConnectionPragmas = "PRAGMA synchronous = NORMAL;";
 
     public const string ReadLectures = """
-        SELECT lecture_id AS LectureId, position AS Position, updated_at AS UpdatedAt, furthest AS Furthest,
-               coverage AS Coverage, completed AS Completed
+        SELECT lecture_id, position, updated_at, furthest, coverage, completed, completed_on
         FROM lecture_progress WHERE user_id = @user AND course_id = @course;
         """;
 
+    public const string ReadLecturesOfCourses = """
+        SELECT course_id, lecture_id, position, updated_at, furthest, coverage, completed, completed_on
+        FROM lecture_progress WHERE user_id = @user AND course_id IN @courses;
+        """;
+
     public const string UpsertLecture = """
-        INSERT INTO lecture_progress (user_id, course_id, lecture_id, position, updated_at, furthest, coverage, completed)
-        VALUES (@user, @course, @lecture, @position, @updatedAt, @furthest, @coverage, @completed)
+        INSERT INTO lecture_progress (user_id, course_id, lecture_id, position, updated_at, furthest, coverage, completed, completed_on)
+        VALUES (@user, @course, @lecture, @position, @updatedAt, @furthest, @coverage, @completed, @completedOn)
         ON CONFLICT (user_id, course_id, lecture_id) DO UPDATE SET
             position = excluded.position, updated_at = excluded.updated_at, furthest = excluded.furthest,
-            coverage = excluded.coverage, completed = excluded.completed;
+            coverage = excluded.coverage, completed = excluded.completed, completed_on = excluded.completed_on;
         """;
 
-    public const string TouchCourse = "INSERT INTO course_progress (user_id, course_id) VALUES (@user, @course) ON CONFLICT DO NOTHING;";
-    public const string CountCompletion = "UPDATE course_progress SET completed = completed + 1 WHERE user_id = @user AND course_id = @course;";
-
-    public const string ReadCourseCompletions = """
-        SELECT cp.course_id AS CourseId, cp.completed AS Completed, c.total_lectures AS TotalLectures
-        FROM course_progress cp JOIN courses c ON c.id = cp.course_id
-        WHERE cp.user_id = @user ORDER BY cp.course_id;
+    public const string ReadCompletedLectures = """
+        SELECT course_id AS CourseId, lecture_id AS LectureId, completed AS Completed FROM lecture_progress WHERE user_id = @user;
         """;
 
-    public const string Durations = "SELECT lecture_id AS Id, duration_seconds AS Duration FROM lectures WHERE course_id = @course;";
+    public const string Durations = "SELECT lecture_id, duration_seconds FROM lectures WHERE course_id = @course;";
 
-    public const string TouchLearner = "INSERT INTO learners (user_id) VALUES (@user) ON CONFLICT DO NOTHING;";
     public const string ReadTimeZone = "SELECT time_zone FROM learners WHERE user_id = @user;";
     public const string SetTimeZone = """
         INSERT INTO learners (user_id, time_zone) VALUES (@user, @zone)
         ON CONFLICT (user_id) DO UPDATE SET time_zone = excluded.time_zone;
         """;
-    public const string AddCompletedToLearner = "UPDATE learners SET total_completed = total_completed + 1 WHERE user_id = @user;";
-    public const string AddWatchSeconds = "UPDATE learners SET total_watch_seconds = total_watch_seconds + @seconds WHERE user_id = @user;";
-    public const string RaiseLongest = "UPDATE learners SET longest_streak = MAX(longest_streak, @length) WHERE user_id = @user;";
 
-    public const string ReadLearner = """
-        SELECT time_zone AS TimeZone, longest_streak AS LongestStreak, total_completed AS TotalCompleted,
-               total_watch_seconds AS TotalWatchSeconds
-        FROM learners WHERE user_id = @user;
+    // Totals are derived from what is stored, never counted on write, so a replayed flush cannot count twice.
+    public const string ReadSummary = """
+        SELECT (SELECT COUNT(*) FROM lecture_progress WHERE user_id = @user AND completed = 1) AS TotalCompleted,
+               (SELECT COALESCE(SUM(seconds), 0) FROM activity_days WHERE user_id = @user) AS TotalWatchSeconds,
+               (SELECT COALESCE(MAX(end_day - start_day + 1), 0) FROM activity_runs WHERE user_id = @user) AS LongestStreak;
         SELECT start_day AS Start, end_day AS End FROM activity_runs
         WHERE user_id = @user AND (end_day >= @from OR end_day = (SELECT MAX(end_day) FROM activity_runs WHERE user_id = @user))
         ORDER BY end_day;
         """;
 
-    public const string ReadDay = "SELECT seconds AS Seconds, count AS Count FROM activity_days WHERE user_id = @user AND day = @day;";
+    public const string ReadDay = "SELECT seconds, marks, played FROM activity_days WHERE user_id = @user AND day = @day;";
     public const string UpsertDay = """
-        INSERT INTO activity_days (user_id, day, seconds, count) VALUES (@user, @day, @seconds, @count)
-        ON CONFLICT (user_id, day) DO UPDATE SET seconds = excluded.seconds, count = excluded.count;
-        """;
-    public const string ReadDays = """
-        SELECT day AS Day, seconds AS Seconds, count AS Count FROM activity_days
-        WHERE user_id = @user AND day BETWEEN @from AND @to ORDER BY day;
+        INSERT INTO activity_days (user_id, day, seconds, marks, played) VALUES (@user, @day, @seconds, @marks, @played)
+        ON CONFLICT (user_id, day) DO UPDATE SET seconds = excluded.seconds, marks = excluded.marks, played = excluded.played;
         """;
 
-    public const string RunEndingAt = "SELECT start_day AS Start, end_day AS End FROM activity_runs WHERE user_id = @user AND end_day = @day;";
-    public const string RunStartingAt = "SELECT start_day AS Start, end_day AS End FROM activity_runs WHERE user_id = @user AND start_day = @day;";
+    /// <summary>A day is listed when it has activity or a completion; its count of completions comes from the lectures.</summary>
+    public const string ReadDays = """
+        WITH days (day) AS (
+            SELECT day FROM activity_days WHERE user_id = @user AND day BETWEEN @from AND @to
+            UNION
+            SELECT completed_on FROM lecture_progress WHERE user_id = @user AND completed_on BETWEEN @from AND @to)
+        SELECT days.day AS Day, COALESCE(a.played, '') AS Played, COALESCE(a.seconds, 0) AS Seconds, COALESCE(a.marks, 0) AS Marks,
+               (SELECT COUNT(*) FROM lecture_progress lp WHERE lp.user_id = @user AND lp.completed_on = days.day) AS Completions
+        FROM days LEFT JOIN activity_days a ON a.user_id = @user AND a.day = days.day
+        ORDER BY days.day;
+        """;
+
+    public const string ReadRuns = "SELECT start_day, end_day FROM activity_runs WHERE user_id = @user;";
     public const string DeleteRun = "DELETE FROM activity_runs WHERE user_id = @user AND start_day = @start;";
     public const string InsertRun = "INSERT INTO activity_runs (user_id, start_day, end_day) VALUES (@user, @start, @end);";
 
@@ -132,13 +144,5 @@ internal static class Schema
         ON CONFLICT (course_id, lecture_id) DO UPDATE SET title = excluded.title, duration_seconds = excluded.duration_seconds;
         """;
     public const string DeleteLecture = "DELETE FROM lectures WHERE course_id = @course AND lecture_id = @lecture;";
-
-    // The course's counter and every learner's completed count follow a lecture in and out of the catalog, so the
-    // completion percentage changes at once without a scan on read.
-    public static string ShiftLecture(int by) => $"""
-        UPDATE courses SET total_lectures = total_lectures + {by} WHERE id = @course;
-        UPDATE course_progress SET completed = completed + {by}
-        WHERE course_id = @course AND user_id IN (
-            SELECT user_id FROM lecture_progress WHERE course_id = @course AND lecture_id = @lecture AND completed = 1);
-        """;
+    public static string ShiftLectureCount(int by) => $"UPDATE courses SET total_lectures = total_lectures + {by} WHERE id = @course;";
 }

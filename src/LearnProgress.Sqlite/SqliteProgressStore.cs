@@ -1,293 +1,141 @@
-using System.Data;
 using Dapper;
 using LearnProgress.Core;
-using LearnProgress.Core.Catalog;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
+using LearnProgress.Core.Record;
 using Microsoft.Data.Sqlite;
 
 namespace LearnProgress.Sqlite;
 
-/// <summary>The embedded system of record: one SQLite file in WAL mode.</summary>
-public sealed class SqliteProgressStore : IProgressStore
+/// <summary>The embedded learning record: one SQLite file in WAL mode. A change is loaded, planned and saved in one transaction.</summary>
+public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStore
 {
-    private readonly string _connectionString;
-    private readonly CompletionRule _completion;
-
-    // SQLite takes one writer at a time. Writers queue here rather than in SQLite's busy handler, which retries by
-    // sleeping, so parallel flushes of several buckets wait their turn instead of idling in retries.
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-
-    public SqliteProgressStore(string databasePath, CompletionRule completion)
+    public async Task<RecordPlan> ApplyAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken cancellationToken = default)
     {
-        _completion = completion;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-        using var connection = Open();
-        connection.Execute(Schema.Create);
+        using var writing = await database.WriteLockAsync(cancellationToken);
+        await using var connection = database.Open();
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        using var statements = new Statements(connection, transaction);
+        var decided = plan(Load(statements, change));
+        Save(statements, decided);
+        await transaction.CommitAsync(cancellationToken);
+        return decided;
     }
 
-    public async Task<IReadOnlyList<LectureCompleted>> UpsertProgressAsync(FlushBatch batch, CancellationToken cancellationToken = default)
+    private static StoredState Load(Statements sql, RecordChange change)
     {
-        using var writing = await WriteLockAsync(cancellationToken);
-        await using var connection = Open();
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        using var record = new RecordWriter(connection, transaction);
-        var completions = new List<LectureCompleted>();
-        var durations = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
-        foreach (var snapshot in batch.Progress)
+        var lectures = new Dictionary<CourseKey, IReadOnlyDictionary<string, StoredLecture>>();
+        var durations = new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal);
+        foreach (var key in change.Courses)
         {
-            var user = snapshot.UserId;
-            var course = snapshot.CourseId;
-            if (!durations.TryGetValue(course, out var lectureDurations))
-                durations[course] = lectureDurations = (await connection.QueryAsync<(string Id, double Duration)>(
-                    Schema.Durations, new { course }, transaction)).ToDictionary(l => l.Id, l => l.Duration, StringComparer.Ordinal);
-            var stored = record.ReadLectures(user, course);
-            record.TouchCourse(user, course);
-            foreach (var (lecture, incoming) in snapshot.Lectures)
-            {
-                var merged = stored.TryGetValue(lecture, out var existing) ? existing.Merge(incoming) : incoming;
-                // Completion by coverage is recorded once, when the merged footage first reaches the threshold.
-                if (!merged.Completed && lectureDurations.TryGetValue(lecture, out var duration) && _completion.IsComplete(merged, duration))
-                {
-                    merged = merged with { Completed = true };
-                    var day = LearnerClock.DayOf(merged.UpdatedAt, await record.ZoneOfAsync(user));
-                    await record.CountCompletionAsync(user, course, day);
-                    completions.Add(new LectureCompleted(user, course, lecture, day));
-                }
-                if (merged != existing) record.WriteLecture(user, course, lecture, merged);
-            }
+            var stored = new Dictionary<string, StoredLecture>(StringComparer.Ordinal);
+            using (var reader = sql.Run(Schema.ReadLectures, ("user", key.UserId), ("course", key.CourseId)).ExecuteReader())
+                while (reader.Read()) stored[reader.GetString(0)] = ReadLecture(reader, 1);
+            lectures[key] = stored;
+            if (durations.ContainsKey(key.CourseId)) continue;
+            var lengths = new Dictionary<string, double>(StringComparer.Ordinal);
+            using (var reader = sql.Run(Schema.Durations, ("course", key.CourseId)).ExecuteReader())
+                while (reader.Read()) lengths[reader.GetString(0)] = reader.GetDouble(1);
+            durations[key.CourseId] = lengths;
         }
-        foreach (var activity in batch.Activity)
-            foreach (var (day, seconds) in activity.Seconds)
-                await record.ChangeDayAsync(activity.UserId, day,
-                    d => d with { Seconds = Math.Min(DayActivity.MaxSeconds, ProgressMerge.CombineSeconds(d.Seconds, seconds)) });
-        await transaction.CommitAsync(cancellationToken);
-        return completions;
+        var days = new Dictionary<DayKey, StoredDay>();
+        foreach (var key in change.Days)
+        {
+            using var reader = sql.Run(Schema.ReadDay, ("user", key.UserId), ("day", key.Day.DayNumber)).ExecuteReader();
+            if (reader.Read()) days[key] = new StoredDay(key.Day, Coverage.Parse(reader.GetString(2)), reader.GetDouble(0), reader.GetInt32(1));
+        }
+        var learners = new Dictionary<string, StoredLearner>(StringComparer.Ordinal);
+        foreach (var user in change.Users)
+        {
+            var zone = sql.Run(Schema.ReadTimeZone, ("user", user)).ExecuteScalar() as string;
+            var runs = new List<DayRun>();
+            using (var reader = sql.Run(Schema.ReadRuns, ("user", user)).ExecuteReader())
+                while (reader.Read()) runs.Add(new DayRun(DateOnly.FromDayNumber(reader.GetInt32(0)), DateOnly.FromDayNumber(reader.GetInt32(1))));
+            learners[user] = new StoredLearner(LearnerClock.TryFindZone(zone, out var found) ? found : TimeZoneInfo.Utc, runs);
+        }
+        return new StoredState(lectures, days, learners, durations);
     }
 
-    public async Task<IReadOnlyDictionary<string, LectureProgress>> ReadProgressAsync(string userId, string courseId, CancellationToken cancellationToken = default)
+    private static void Save(Statements sql, RecordPlan plan)
     {
-        await using var connection = Open();
-        using var record = new RecordWriter(connection, null);
-        return record.ReadLectures(userId, courseId);
+        foreach (var lecture in plan.ChangedLectures)
+        {
+            var p = lecture.After.Progress;
+            sql.Run(Schema.UpsertLecture, ("user", lecture.Course.UserId), ("course", lecture.Course.CourseId), ("lecture", lecture.LectureId),
+                ("position", p.Position), ("updatedAt", p.UpdatedAt), ("furthest", p.Furthest), ("coverage", p.Coverage.Format()),
+                ("completed", p.Completed ? 1 : 0), ("completedOn", lecture.After.CompletedOn?.DayNumber)).ExecuteNonQuery();
+        }
+        foreach (var day in plan.Days)
+            sql.Run(Schema.UpsertDay, ("user", day.Key.UserId), ("day", day.Key.Day.DayNumber), ("seconds", day.Seconds),
+                ("marks", (day.Before?.Marks ?? 0) + day.AddMarks), ("played", day.Played.Format())).ExecuteNonQuery();
+        foreach (var runs in plan.Runs)
+        {
+            foreach (var run in runs.Removed)
+                sql.Run(Schema.DeleteRun, ("user", runs.UserId), ("start", run.Start.DayNumber)).ExecuteNonQuery();
+            foreach (var run in runs.Added)
+                sql.Run(Schema.InsertRun, ("user", runs.UserId), ("start", run.Start.DayNumber), ("end", run.End.DayNumber)).ExecuteNonQuery();
+        }
     }
 
-    public async Task<LectureCompleted?> CompleteLectureAsync(string userId, string courseId, string lectureId, DateOnly day, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, StoredLecture>>> ReadLecturesAsync(
+        string userId, IReadOnlyCollection<string> courseIds, CancellationToken cancellationToken = default)
     {
-        using var writing = await WriteLockAsync(cancellationToken);
-        await using var connection = Open();
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        using var record = new RecordWriter(connection, transaction);
-        var existing = record.ReadLectures(userId, courseId).GetValueOrDefault(lectureId);
-        if (existing?.Completed == true) return null;
-        record.TouchCourse(userId, courseId);
-        record.WriteLecture(userId, courseId, lectureId, (existing ?? new LectureProgress(0, 0, 0)) with { Completed = true });
-        await record.CountCompletionAsync(userId, courseId, day);
-        await transaction.CommitAsync(cancellationToken);
-        return new LectureCompleted(userId, courseId, lectureId, day);
+        var result = new Dictionary<string, IReadOnlyDictionary<string, StoredLecture>>(StringComparer.Ordinal);
+        if (courseIds.Count == 0) return result;
+        await using var connection = database.Open();
+        await using var reader = await connection.ExecuteReaderAsync(Schema.ReadLecturesOfCourses, new { user = userId, courses = courseIds });
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var course = reader.GetString(0);
+            if (!result.TryGetValue(course, out var lectures)) result[course] = lectures = new Dictionary<string, StoredLecture>(StringComparer.Ordinal);
+            ((Dictionary<string, StoredLecture>)lectures)[reader.GetString(1)] = ReadLecture(reader, 2);
+        }
+        return result;
     }
 
-    public async Task MarkDayAsync(string userId, DateOnly day, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StoredDay>> ReadDaysAsync(string userId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
     {
-        using var writing = await WriteLockAsync(cancellationToken);
-        await using var connection = Open();
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        using var record = new RecordWriter(connection, transaction);
-        await record.ChangeDayAsync(userId, day, d => d with { Count = d.Count + 1 });
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<DayActivity>> ReadActivityAsync(string userId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
-    {
-        await using var connection = Open();
-        var rows = await connection.QueryAsync<(long Day, double Seconds, long Count)>(
+        await using var connection = database.Open();
+        var rows = await connection.QueryAsync<(long Day, string Played, double Seconds, long Marks, long Completions)>(
             Schema.ReadDays, new { user = userId, from = from.DayNumber, to = to.DayNumber });
-        return rows.Select(r => new DayActivity(DateOnly.FromDayNumber((int)r.Day), r.Seconds, (int)r.Count)).ToList();
+        return rows.Select(r => new StoredDay(DateOnly.FromDayNumber((int)r.Day), Coverage.Parse(r.Played), r.Seconds, (int)r.Marks, (int)r.Completions)).ToList();
     }
 
-    public async Task<LearnerRecord> ReadLearnerAsync(string userId, DateOnly runsEndingFrom, CancellationToken cancellationToken = default)
+    public async Task<LearnerSummary> ReadSummaryAsync(string userId, DateOnly runsEndingFrom, CancellationToken cancellationToken = default)
     {
-        await using var connection = Open();
-        await using var results = await connection.QueryMultipleAsync(Schema.ReadLearner, new { user = userId, from = runsEndingFrom.DayNumber });
-        var learner = await results.ReadSingleOrDefaultAsync<(string? TimeZone, long LongestStreak, long TotalCompleted, double TotalWatchSeconds)?>();
-        var runs = (await results.ReadAsync<(long Start, long End)>()).Select(ToRun).ToList();
-        return learner is { } l
-            ? new LearnerRecord(l.TimeZone, (int)l.LongestStreak, (int)l.TotalCompleted, l.TotalWatchSeconds, runs)
-            : LearnerRecord.New;
+        await using var connection = database.Open();
+        await using var results = await connection.QueryMultipleAsync(Schema.ReadSummary, new { user = userId, from = runsEndingFrom.DayNumber });
+        var totals = await results.ReadSingleAsync<(long TotalCompleted, double TotalWatchSeconds, long LongestStreak)>();
+        var runs = (await results.ReadAsync<(long Start, long End)>())
+            .Select(r => new DayRun(DateOnly.FromDayNumber((int)r.Start), DateOnly.FromDayNumber((int)r.End))).ToList();
+        return new LearnerSummary((int)totals.TotalCompleted, totals.TotalWatchSeconds, (int)totals.LongestStreak, runs);
     }
 
-    public async Task<IReadOnlyList<CourseCompletion>> ReadCourseCompletionsAsync(string userId, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadCompletedLecturesAsync(string userId, CancellationToken cancellationToken = default)
     {
-        await using var connection = Open();
-        var rows = await connection.QueryAsync<(string CourseId, long Completed, long TotalLectures)>(Schema.ReadCourseCompletions, new { user = userId });
-        return rows.Select(r => new CourseCompletion(r.CourseId, (int)r.Completed, (int)r.TotalLectures)).ToList();
-    }
-
-    public async Task<string?> GetTimeZoneAsync(string userId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = Open();
-        return await connection.ExecuteScalarAsync<string?>(Schema.ReadTimeZone, new { user = userId });
-    }
-
-    public async Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken cancellationToken = default)
-    {
-        using var writing = await WriteLockAsync(cancellationToken);
-        await using var connection = Open();
-        await connection.ExecuteAsync(Schema.SetTimeZone, new { user = userId, zone = timeZone });
-    }
-
-    public async Task<Course?> GetCourseAsync(string courseId, CancellationToken cancellationToken = default)
-    {
-        await using var connection = Open();
-        await using var results = await connection.QueryMultipleAsync(Schema.ReadCourse, new { course = courseId });
-        var course = await results.ReadSingleOrDefaultAsync<(string Title, long TotalLectures)?>();
-        if (course is not { } c) return null;
-        var lectures = (await results.ReadAsync<(string Id, string Title, double DurationSeconds)>())
-            .Select(l => new Lecture(l.Id, l.Title, l.DurationSeconds)).ToList();
-        return new Course(courseId, c.Title, (int)c.TotalLectures, lectures);
-    }
-
-    public async Task<bool> CreateCourseAsync(string courseId, string title, CancellationToken cancellationToken = default)
-    {
-        using var writing = await WriteLockAsync(cancellationToken);
-        await using var connection = Open();
-        return await connection.ExecuteAsync(Schema.InsertCourse, new { course = courseId, title }) == 1;
-    }
-
-    public async Task<LectureWrite> PutLectureAsync(string courseId, Lecture lecture, CancellationToken cancellationToken = default)
-    {
-        using var writing = await WriteLockAsync(cancellationToken);
-        await using var connection = Open();
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var ids = new { course = courseId, lecture = lecture.Id };
-        if (await connection.ExecuteScalarAsync<long?>(Schema.CourseExists, ids, transaction) is null)
-            return LectureWrite.CourseNotFound;
-        var created = await connection.ExecuteScalarAsync<long?>(Schema.LectureExists, ids, transaction) is null;
-        await connection.ExecuteAsync(Schema.PutLecture, new { course = courseId, lecture = lecture.Id, title = lecture.Title, duration = lecture.DurationSeconds }, transaction);
-        if (created) await connection.ExecuteAsync(Schema.ShiftLecture(+1), ids, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return created ? LectureWrite.Created : LectureWrite.Updated;
-    }
-
-    public async Task<bool> DeleteLectureAsync(string courseId, string lectureId, CancellationToken cancellationToken = default)
-    {
-        using var writing = await WriteLockAsync(cancellationToken);
-        await using var connection = Open();
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var ids = new { course = courseId, lecture = lectureId };
-        if (await connection.ExecuteAsync(Schema.DeleteLecture, ids, transaction) == 0) return false;
-        await connection.ExecuteAsync(Schema.ShiftLecture(-1), ids, transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return true;
+        await using var connection = database.Open();
+        var rows = await connection.QueryAsync<(string CourseId, string LectureId, long Completed)>(Schema.ReadCompletedLectures, new { user = userId });
+        return rows.GroupBy(r => r.CourseId, StringComparer.Ordinal).ToDictionary(
+            g => g.Key, g => (IReadOnlyList<string>)g.Where(r => r.Completed != 0).Select(r => r.LectureId).ToList(), StringComparer.Ordinal);
     }
 
     public async Task CheckAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = Open();
+        await using var connection = database.Open();
         await connection.ExecuteScalarAsync<long>("SELECT 1");
     }
 
-    private async Task<IDisposable> WriteLockAsync(CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        return new Releaser(_writeLock);
-    }
+    private static StoredLecture ReadLecture(System.Data.Common.DbDataReader reader, int at) => new(
+        new LectureProgress(reader.GetDouble(at), reader.GetInt64(at + 1), reader.GetDouble(at + 2), Coverage.Parse(reader.GetString(at + 3)),
+            reader.GetInt64(at + 4) != 0),
+        reader.IsDBNull(at + 5) ? null : DateOnly.FromDayNumber(reader.GetInt32(at + 5)));
 
-    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+    /// <summary>The statements a change runs per key, prepared once per transaction: a flush runs them thousands of times.</summary>
+    private sealed class Statements(SqliteConnection connection, SqliteTransaction transaction) : IDisposable
     {
-        public void Dispose() => semaphore.Release();
-    }
-
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        connection.Execute(Schema.ConnectionPragmas);
-        return connection;
-    }
-
-    private static DayRun ToRun((long Start, long End) row) => new(DateOnly.FromDayNumber((int)row.Start), DateOnly.FromDayNumber((int)row.End));
-
-    /// <summary>
-    /// Keeps a learner's lectures, day counters, totals, runs and longest streak in step inside one transaction. The
-    /// statements a flush runs per key are prepared once per batch: a flush runs them thousands of times.
-    /// </summary>
-    private sealed class RecordWriter(SqliteConnection connection, SqliteTransaction? transaction) : IDisposable
-    {
-        private readonly Dictionary<string, TimeZoneInfo> _zones = new(StringComparer.Ordinal);
         private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
 
-        public Dictionary<string, LectureProgress> ReadLectures(string user, string course)
-        {
-            using var reader = Command(Schema.ReadLectures, ("user", user), ("course", course)).ExecuteReader();
-            var lectures = new Dictionary<string, LectureProgress>(StringComparer.Ordinal);
-            while (reader.Read())
-                lectures[reader.GetString(0)] = new LectureProgress(reader.GetDouble(1), reader.GetInt64(2), reader.GetDouble(3),
-                    Coverage.Parse(reader.GetString(4)), reader.GetInt64(5) != 0);
-            return lectures;
-        }
-
-        public void WriteLecture(string user, string course, string lecture, LectureProgress p) =>
-            Command(Schema.UpsertLecture, ("user", user), ("course", course), ("lecture", lecture), ("position", p.Position),
-                ("updatedAt", p.UpdatedAt), ("furthest", p.Furthest), ("coverage", p.Coverage.Format()), ("completed", p.Completed ? 1 : 0))
-                .ExecuteNonQuery();
-
-        public void TouchCourse(string user, string course) =>
-            Command(Schema.TouchCourse, ("user", user), ("course", course)).ExecuteNonQuery();
-
-        public async Task<TimeZoneInfo> ZoneOfAsync(string user)
-        {
-            if (_zones.TryGetValue(user, out var zone)) return zone;
-            var id = await connection.ExecuteScalarAsync<string?>(Schema.ReadTimeZone, new { user }, transaction);
-            return _zones[user] = LearnerClock.TryFindZone(id, out var found) ? found : TimeZoneInfo.Utc;
-        }
-
-        public async Task CountCompletionAsync(string user, string course, DateOnly day)
-        {
-            await connection.ExecuteAsync(Schema.CountCompletion, new { user, course }, transaction);
-            await ChangeDayAsync(user, day, d => d with { Count = d.Count + 1 });
-            await connection.ExecuteAsync(Schema.AddCompletedToLearner, new { user }, transaction);
-        }
-
-        public async Task ChangeDayAsync(string user, DateOnly day, Func<DayActivity, DayActivity> change)
-        {
-            Command(Schema.TouchLearner, ("user", user)).ExecuteNonQuery();
-            var before = new DayActivity(day, 0, 0);
-            using (var reader = Command(Schema.ReadDay, ("user", user), ("day", day.DayNumber)).ExecuteReader())
-                if (reader.Read()) before = new DayActivity(day, reader.GetDouble(0), reader.GetInt32(1));
-            var after = change(before);
-            if (after == before) return;
-            Command(Schema.UpsertDay, ("user", user), ("day", day.DayNumber), ("seconds", after.Seconds), ("count", after.Count)).ExecuteNonQuery();
-            if (after.Seconds != before.Seconds)
-                Command(Schema.AddWatchSeconds, ("user", user), ("seconds", after.Seconds - before.Seconds)).ExecuteNonQuery();
-            if (after.IsActive && !before.IsActive) await JoinRunsAsync(user, day);
-        }
-
-        private async Task JoinRunsAsync(string user, DateOnly day)
-        {
-            var before = await RunAsync(Schema.RunEndingAt, user, day.AddDays(-1));
-            var after = await RunAsync(Schema.RunStartingAt, user, day.AddDays(1));
-            var (joined, replaced) = Streaks.Join(day, before, after);
-            foreach (var run in replaced)
-                await connection.ExecuteAsync(Schema.DeleteRun, new { user, start = run.Start.DayNumber }, transaction);
-            await connection.ExecuteAsync(Schema.InsertRun, new { user, start = joined.Start.DayNumber, end = joined.End.DayNumber }, transaction);
-            await connection.ExecuteAsync(Schema.RaiseLongest, new { user, length = joined.Length }, transaction);
-        }
-
-        private async Task<DayRun?> RunAsync(string sql, string user, DateOnly day)
-        {
-            var row = await connection.QuerySingleOrDefaultAsync<(long Start, long End)?>(sql, new { user, day = day.DayNumber }, transaction);
-            return row is { } r ? ToRun(r) : null;
-        }
-
-        private SqliteCommand Command(string sql, params (string Name, object Value)[] parameters)
+        public SqliteCommand Run(string sql, params (string Name, object? Value)[] parameters)
         {
             if (!_prepared.TryGetValue(sql, out var command))
             {
@@ -298,7 +146,7 @@ public sealed class SqliteProgressStore : IProgressStore
                 command.Prepare();
                 _prepared[sql] = command;
             }
-            for (var i = 0; i < parameters.Length; i++) command.Parameters[i].Value = parameters[i].Value;
+            for (var i = 0; i < parameters.Length; i++) command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
             return command;
         }
 

@@ -4,7 +4,7 @@ using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Progress;
 using LearnProgress.Api.Security;
-using LearnProgress.Core;
+using LearnProgress.Core.Record;
 using LearnProgress.Core.Progress;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -31,12 +31,12 @@ public static class BenchmarkApi
     public static Ok<Synced> Bare(PingRequest ping) => TypedResults.Ok(new Synced());
 
     public static async Task<Results<Ok<Synced>, ProblemHttpResult>> Through(
-        PingRequest ping, ClaimsPrincipal user, PingIntake intake, LearnerZones zones, IProgressStore store, CancellationToken ct)
+        PingRequest ping, ClaimsPrincipal user, PingIntake intake, LearnerZones zones, RecordWriter record, CancellationToken ct)
     {
         var (accepted, rejection) = await intake.AcceptAsync(ping, await zones.GetAsync(user.Id(), ct), ct);
         if (rejection is not null) return TypedResults.Problem(Problems.Fields(rejection.Status, "Refused.", rejection.Errors));
-        await store.UpsertProgressAsync(new FlushBatch([new CourseProgressSnapshot(user.Id(), accepted!.CourseId,
-            new Dictionary<string, LectureProgress> { [accepted.LectureId] = accepted.ToProgress() })], []), ct);
+        await record.WriteAsync(RecordChange.Of(new FlushBatch([new CourseProgressSnapshot(user.Id(), accepted!.CourseId,
+            new Dictionary<string, LectureProgress> { [accepted.LectureId] = accepted.ToProgress() })], [])), ct);
         return TypedResults.Ok(new Synced());
     }
 }

@@ -9,7 +9,7 @@ namespace LearnProgress.Api.Courses;
 /// the store. Concurrent misses for one course load it once. Catalog writes on this instance drop the entry at once;
 /// other instances see them when their in-memory copy lapses (<see cref="LocalExpiration"/>).
 /// </summary>
-public sealed class CatalogCache(HybridCache cache, IProgressStore store)
+public sealed class CatalogCache(HybridCache cache, ICourseCatalog store) : ICourseLookup
 {
     public static readonly TimeSpan LocalExpiration = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan SharedExpiration = TimeSpan.FromHours(24);
@@ -24,6 +24,8 @@ public sealed class CatalogCache(HybridCache cache, IProgressStore store)
         cache.GetOrCreateAsync(Key(courseId), (store, courseId),
             static (state, ct) => new ValueTask<Course?>(state.store.GetCourseAsync(state.courseId, ct)),
             Entry, cancellationToken: cancellationToken);
+
+    ValueTask<Course?> ICourseLookup.FindAsync(string courseId, CancellationToken cancellationToken) => GetAsync(courseId, cancellationToken);
 
     public ValueTask InvalidateAsync(string courseId, CancellationToken cancellationToken = default) =>
         cache.RemoveAsync(Key(courseId), cancellationToken);

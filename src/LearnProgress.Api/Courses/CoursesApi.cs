@@ -29,7 +29,7 @@ public static class CoursesApi
     }
 
     public static async Task<Results<Created<CourseResponse>, ProblemHttpResult>> CreateCourse(
-        CreateCourseRequest request, IValidator<CreateCourseRequest> validator, IProgressStore store, CatalogCache catalog, CancellationToken ct)
+        CreateCourseRequest request, IValidator<CreateCourseRequest> validator, ICourseCatalog store, CatalogCache catalog, CancellationToken ct)
     {
         var validation = await validator.ValidateAsync(request, ct);
         if (!validation.IsValid) return TypedResults.Problem(Problems.Invalid(validation.ToDictionary()));
@@ -41,7 +41,7 @@ public static class CoursesApi
 
     public static async Task<Results<Created<LectureResponse>, Ok<LectureResponse>, ProblemHttpResult>> PutLecture(
         string courseId, string lectureId, PutLectureRequest request, IValidator<PutLectureRequest> validator,
-        IProgressStore store, CatalogCache catalog, CancellationToken ct)
+        ICourseCatalog store, CatalogCache catalog, CancellationToken ct)
     {
         if (!Ids.IsValid(courseId)) return InvalidId("courseId");
         if (!Ids.IsValid(lectureId)) return InvalidId("lectureId");
@@ -61,7 +61,7 @@ public static class CoursesApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeleteLecture(
-        string courseId, string lectureId, IProgressStore store, CatalogCache catalog, CancellationToken ct)
+        string courseId, string lectureId, ICourseCatalog store, CatalogCache catalog, CancellationToken ct)
     {
         if (!Ids.IsValid(courseId)) return InvalidId("courseId");
         if (!Ids.IsValid(lectureId)) return InvalidId("lectureId");

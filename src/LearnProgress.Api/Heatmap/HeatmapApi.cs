@@ -2,9 +2,8 @@ using System.Security.Claims;
 using LearnProgress.Api.Hosting;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Security;
-using LearnProgress.Core;
 using LearnProgress.Core.Learning;
-using LearnProgress.Core.Progress;
+using LearnProgress.Core.Record;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LearnProgress.Api.Heatmap;
@@ -16,7 +15,7 @@ public static class HeatmapApi
 
     public sealed record Marked(string Message = "marked");
 
-    public sealed record HeatmapDay(string Date, int Count, double Seconds);
+    public sealed record HeatmapDay(DateOnly Date, int Count, double Seconds);
 
     public static RouteGroupBuilder MapHeatmapApi(this IEndpointRouteBuilder routes)
     {
@@ -27,31 +26,22 @@ public static class HeatmapApi
         return group;
     }
 
-    public static async Task<Ok<Marked>> Mark(ClaimsPrincipal user, LearnerZones zones, IProgressStore store, TimeProvider time, CancellationToken ct)
+    public static async Task<Ok<Marked>> Mark(ClaimsPrincipal user, LearnerZones zones, RecordWriter record, TimeProvider time, CancellationToken ct)
     {
         var learner = user.Id();
-        await store.MarkDayAsync(learner, LearnerClock.Today(time, await zones.GetAsync(learner, ct)), ct);
+        await record.WriteAsync(RecordChange.Mark(learner, LearnerClock.Today(time, await zones.GetAsync(learner, ct))), ct);
         return TypedResults.Ok(new Marked());
     }
 
     public static async Task<Results<Ok<List<HeatmapDay>>, ProblemHttpResult>> Data(
-        int? days, ClaimsPrincipal user, LearnerZones zones, IProgressStore store, IProgressBuffer buffer, TimeProvider time, CancellationToken ct)
+        int? days, ClaimsPrincipal user, LearnerZones zones, LearningRecord record, TimeProvider time, CancellationToken ct)
     {
         var span = days ?? DefaultDays;
         if (span is < 1 or > MaxDays)
             return TypedResults.Problem(Problems.Invalid(new Dictionary<string, string[]> { ["days"] = [$"must be from 1 to {MaxDays}."] }));
         var learner = user.Id();
-        var today = LearnerClock.Today(time, await zones.GetAsync(learner, ct));
-        var from = today.AddDays(1 - span);
-        var stored = (await store.ReadActivityAsync(learner, from, today, ct)).ToDictionary(d => d.Day);
-        var buffered = await buffer.ReadActivityAsync(learner, ct);
-        var answer = new List<HeatmapDay>(span);
-        for (var day = from; day <= today; day = day.AddDays(1))
-        {
-            var saved = stored.GetValueOrDefault(day);
-            var seconds = ProgressMerge.CombineSeconds(saved?.Seconds ?? 0, buffered.GetValueOrDefault(day));
-            answer.Add(new HeatmapDay(day.ToString("yyyy-MM-dd"), saved?.Count ?? 0, Math.Round(seconds, 1)));
-        }
-        return TypedResults.Ok(answer);
+        var zone = await zones.GetAsync(learner, ct);
+        var activity = await record.HeatmapAsync(learner, zone, LearnerClock.Today(time, zone), span, ct);
+        return TypedResults.Ok(activity.Select(d => new HeatmapDay(d.Day, d.Count, d.Seconds)).ToList());
     }
 }

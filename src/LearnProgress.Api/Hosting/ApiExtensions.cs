@@ -2,7 +2,7 @@ using FluentValidation;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Progress;
-using LearnProgress.Core.Flushing;
+using LearnProgress.Core.Record;
 using Microsoft.OpenApi;
 using Serilog;
 using Serilog.AspNetCore;

@@ -1,4 +1,4 @@
-using LearnProgress.Core.Progress;
+using LearnProgress.Core;
 using LearnProgress.Mongo;
 using MongoDB.Driver;
 
@@ -25,8 +25,10 @@ public static class MongoStorageExtensions
         }
         services.AddSingleton<IMongoClient>(_ => new MongoClient(url));
         services.AddSingleton(sp => sp.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName ?? DefaultDatabase));
-        services.AddSingleton(sp => new MongoProgressStore(sp.GetRequiredService<IMongoDatabase>(), sp.GetRequiredService<CompletionRule>()));
-        services.AddSingleton<LearnProgress.Core.IProgressStore>(sp => sp.GetRequiredService<MongoProgressStore>());
+        services.AddSingleton(sp => new MongoProgressStore(sp.GetRequiredService<IMongoDatabase>()));
+        services.AddSingleton<IProgressStore>(sp => sp.GetRequiredService<MongoProgressStore>());
+        services.AddSingleton<ICourseCatalog, MongoCourseCatalog>();
+        services.AddSingleton<ILearnerSettings, MongoLearnerSettings>();
         // Before any write: a guarded upsert relies on the unique indexes to collide instead of inserting a duplicate.
         services.AddHostedService<MongoIndexSetup>();
         return services;

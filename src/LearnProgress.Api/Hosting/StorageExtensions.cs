@@ -1,6 +1,8 @@
+using LearnProgress.Api.Courses;
 using LearnProgress.Core;
 using LearnProgress.Core.Flushing;
 using LearnProgress.Core.Progress;
+using LearnProgress.Core.Record;
 using LearnProgress.Redis;
 using LearnProgress.Sqlite;
 using Microsoft.Extensions.Options;
@@ -11,9 +13,9 @@ namespace LearnProgress.Api.Hosting;
 public static class StorageExtensions
 {
     /// <summary>
-    /// Wires the two ports. Without connection strings everything is embedded: Garnet in-process for the buffer and
-    /// a SQLite file for the store. <c>ConnectionStrings:Redis</c> swaps Garnet for that server, <c>ConnectionStrings:Mongo</c>
-    /// SQLite for MongoDB.
+    /// Wires the ports. Without connection strings everything is embedded: Garnet in-process for the buffer and a
+    /// SQLite file for the learning record, the catalog and the settings. <c>ConnectionStrings:Redis</c> swaps Garnet
+    /// for that server, <c>ConnectionStrings:Mongo</c> SQLite for MongoDB.
     /// </summary>
     public static IHostApplicationBuilder AddBufferAndStore(this IHostApplicationBuilder builder)
     {
@@ -44,10 +46,22 @@ public static class StorageExtensions
             sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value.FlushedKeyTtl));
         var mongo = builder.Configuration.GetConnectionString("Mongo");
         if (string.IsNullOrWhiteSpace(mongo))
-            services.AddSingleton<IProgressStore>(sp =>
-                new SqliteProgressStore(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePath, sp.GetRequiredService<CompletionRule>()));
+        {
+            services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePath));
+            services.AddSingleton<IProgressStore, SqliteProgressStore>();
+            services.AddSingleton<ICourseCatalog, SqliteCourseCatalog>();
+            services.AddSingleton<ILearnerSettings, SqliteLearnerSettings>();
+        }
         else
+        {
             services.AddMongoStore(mongo);
+        }
+
+        // The rules of the learning record, above both ports.
+        services.AddSingleton<RecordPlanner>();
+        services.AddSingleton<RecordWriter>();
+        services.AddSingleton<LearningRecord>();
+        services.AddSingleton<ICourseLookup>(sp => sp.GetRequiredService<CatalogCache>());
         services.AddSingleton<WriteBehindFlusher>();
 
         // Brings the buffer (and its AOF recovery) and the store up before the first request, not on it.

@@ -8,7 +8,7 @@ namespace LearnProgress.Api.Learners;
 /// Each learner's time zone, for the ping path without a store round trip: cached in memory, then in Redis, then
 /// read from the store; UTC until the learner sets one.
 /// </summary>
-public sealed class LearnerZones(HybridCache cache, IProgressStore store)
+public sealed class LearnerZones(HybridCache cache, ILearnerSettings store)
 {
     private static readonly HybridCacheEntryOptions Entry = new()
     {

@@ -19,15 +19,10 @@ public static class Metrics
 
     private static readonly TimeSpan BacklogSampleInterval = TimeSpan.FromSeconds(5);
 
-    /// <summary>Call after the store is registered: store writes are counted by a decorator around it.</summary>
     public static IHostApplicationBuilder AddServiceMetrics(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddSingleton<ProgressMetrics>();
-        var store = services.LastOrDefault(d => d.ServiceType == typeof(IProgressStore))
-            ?? throw new InvalidOperationException("Register the progress store before the metrics.");
-        services.Replace(ServiceDescriptor.Singleton<IProgressStore>(sp =>
-            new MeteredStore(Resolve(store, sp), sp.GetRequiredService<ProgressMetrics>())));
         services.AddHostedService<BacklogSampler>();
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("learnprogress"))
@@ -42,11 +37,6 @@ public static class Metrics
     /// <summary>Counts the pings an endpoint accepts and rejects, and times its handler.</summary>
     public static TBuilder WithPingMetrics<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter<TBuilder, PingMetering>();
-
-    private static IProgressStore Resolve(ServiceDescriptor descriptor, IServiceProvider sp) =>
-        descriptor.ImplementationInstance as IProgressStore
-        ?? descriptor.ImplementationFactory?.Invoke(sp) as IProgressStore
-        ?? (IProgressStore)ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!);
 
     private sealed class PingMetering(ProgressMetrics metrics) : IEndpointFilter
     {
@@ -71,46 +61,6 @@ public static class Metrics
             }
             return result;
         }
-    }
-
-    /// <summary>Counts rows where the store is called, so write-behind and any direct write are measured alike.</summary>
-    private sealed class MeteredStore(IProgressStore inner, ProgressMetrics metrics) : IProgressStore
-    {
-        public async Task<IReadOnlyList<LectureCompleted>> UpsertProgressAsync(FlushBatch batch, CancellationToken ct = default)
-        {
-            var completed = await inner.UpsertProgressAsync(batch, ct);
-            metrics.StoreWritten(batch.Progress.Sum(s => s.Lectures.Count) + batch.Activity.Sum(a => a.Seconds.Count));
-            return completed;
-        }
-
-        public async Task<LectureCompleted?> CompleteLectureAsync(string userId, string courseId, string lectureId, DateOnly day, CancellationToken ct = default)
-        {
-            var completed = await inner.CompleteLectureAsync(userId, courseId, lectureId, day, ct);
-            metrics.StoreWritten(1);
-            return completed;
-        }
-
-        public async Task MarkDayAsync(string userId, DateOnly day, CancellationToken ct = default)
-        {
-            await inner.MarkDayAsync(userId, day, ct);
-            metrics.StoreWritten(1);
-        }
-
-        public Task<IReadOnlyDictionary<string, LectureProgress>> ReadProgressAsync(string userId, string courseId, CancellationToken ct = default) =>
-            inner.ReadProgressAsync(userId, courseId, ct);
-        public Task<IReadOnlyList<DayActivity>> ReadActivityAsync(string userId, DateOnly from, DateOnly to, CancellationToken ct = default) =>
-            inner.ReadActivityAsync(userId, from, to, ct);
-        public Task<LearnerRecord> ReadLearnerAsync(string userId, DateOnly runsEndingFrom, CancellationToken ct = default) =>
-            inner.ReadLearnerAsync(userId, runsEndingFrom, ct);
-        public Task<IReadOnlyList<CourseCompletion>> ReadCourseCompletionsAsync(string userId, CancellationToken ct = default) =>
-            inner.ReadCourseCompletionsAsync(userId, ct);
-        public Task<string?> GetTimeZoneAsync(string userId, CancellationToken ct = default) => inner.GetTimeZoneAsync(userId, ct);
-        public Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken ct = default) => inner.SetTimeZoneAsync(userId, timeZone, ct);
-        public Task<Course?> GetCourseAsync(string courseId, CancellationToken ct = default) => inner.GetCourseAsync(courseId, ct);
-        public Task<bool> CreateCourseAsync(string courseId, string title, CancellationToken ct = default) => inner.CreateCourseAsync(courseId, title, ct);
-        public Task<LectureWrite> PutLectureAsync(string courseId, Lecture lecture, CancellationToken ct = default) => inner.PutLectureAsync(courseId, lecture, ct);
-        public Task<bool> DeleteLectureAsync(string courseId, string lectureId, CancellationToken ct = default) => inner.DeleteLectureAsync(courseId, lectureId, ct);
-        public Task CheckAsync(CancellationToken ct = default) => inner.CheckAsync(ct);
     }
 
     /// <summary>Backlog and oldest-change age need a scan of every bucket, so they are sampled, not read per scrape.</summary>

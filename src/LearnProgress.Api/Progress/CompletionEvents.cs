@@ -1,4 +1,4 @@
-using LearnProgress.Core.Flushing;
+using LearnProgress.Core.Record;
 using LearnProgress.Core.Progress;
 
 namespace LearnProgress.Api.Progress;
@@ -11,7 +11,7 @@ public sealed class CompletionEvents(ILogger<CompletionEvents> logger) : IComple
     public void OnCompleted(LectureCompleted completed)
     {
         logger.LogInformation("Learner {UserId} completed {CourseId}/{LectureId} on {Day}",
-            completed.UserId, completed.CourseId, completed.LectureId, completed.Day.ToString("yyyy-MM-dd"));
+            completed.UserId, completed.CourseId, completed.LectureId, completed.Day);
         Completed?.Invoke(completed);
     }
 }

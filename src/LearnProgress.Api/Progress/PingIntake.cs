@@ -26,8 +26,9 @@ public sealed class PingIntake(IValidator<PingRequest> validator, CatalogCache c
             return (null, Reject(StatusCodes.Status400BadRequest, "watchTime", $"must not exceed the lecture's duration ({lecture.DurationSeconds} s)."));
 
         var clientTs = request.ClientTs ?? time.GetUtcNow().ToUnixTimeMilliseconds();
+        var day = LearnerClock.DayOf(clientTs, zone);
         return (new ProgressPing(course.Id, lecture.Id, request.WatchTime!.Value, clientTs,
-            request.SegmentStart, request.SessionId, LearnerClock.DayOf(clientTs, zone)), null);
+            request.SegmentStart, request.SessionId, day, request.SegmentStartTs, LearnerClock.StartOf(day, zone)), null);
     }
 
     private static Rejection Reject(int status, string field, string error) =>

@@ -11,7 +11,8 @@ public sealed record PingRequest(
     double? Duration,
     long? ClientTs,
     double? SegmentStart,
-    string? SessionId);
+    string? SessionId,
+    long? SegmentStartTs = null);
 
 public sealed record BatchRequest(IReadOnlyList<PingRequest?>? Pings);
 
@@ -53,6 +54,12 @@ public sealed class PingValidator : AbstractValidator<PingRequest>
             .Must(ts => ts <= time.GetUtcNow().Add(MaxAhead).ToUnixTimeMilliseconds())
             .WithMessage("must not be more than 5 minutes in the future.")
             .When(p => p.ClientTs is not null);
+        RuleFor(p => p.SegmentStartTs)
+            .Must((p, ts) => p.SegmentStart is not null).WithMessage("needs segmentStart: it is the time playback from segmentStart began.")
+            .Must((p, ts) => ts <= (p.ClientTs ?? time.GetUtcNow().ToUnixTimeMilliseconds())).WithMessage("must not be after clientTs.")
+            .Must(ts => ts >= time.GetUtcNow().Subtract(MaxAge).ToUnixTimeMilliseconds())
+            .WithMessage("must not be more than 30 days in the past.")
+            .When(p => p.SegmentStartTs is not null);
         RuleFor(p => p.SessionId).Must(Ids.IsValid!).When(p => p.SessionId is not null).WithMessage($"must be {Ids.Rule}.");
     }
 

@@ -5,7 +5,7 @@ using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Security;
 using LearnProgress.Core;
-using LearnProgress.Core.Flushing;
+using LearnProgress.Core.Record;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -72,8 +72,8 @@ public static class ProgressApi
     }
 
     public static async Task<Results<Ok<Completed>, ProblemHttpResult>> Complete(
-        CompleteRequest request, ClaimsPrincipal user, CatalogCache catalog, LearnerZones zones, IProgressStore store,
-        ICompletionListener completions, TimeProvider time, CancellationToken ct)
+        CompleteRequest request, ClaimsPrincipal user, CatalogCache catalog, LearnerZones zones, RecordWriter record,
+        TimeProvider time, CancellationToken ct)
     {
         if (!Ids.IsValid(request.CourseId)) return CoursesApi.InvalidId("courseId");
         if (!Ids.IsValid(request.LectureId)) return CoursesApi.InvalidId("lectureId");
@@ -85,24 +85,17 @@ public static class ProgressApi
         var learner = user.Id();
         var today = LearnerClock.Today(time, await zones.GetAsync(learner, ct));
         // Written through, not buffered: the learner pressed a button and expects the record to show it now.
-        if (await store.CompleteLectureAsync(learner, course.Id, request.LectureId!, today, ct) is { } completed)
-            completions.OnCompleted(completed);
+        await record.WriteAsync(RecordChange.Complete(new ExplicitCompletion(learner, course.Id, request.LectureId!, today)), ct);
         return TypedResults.Ok(new Completed());
     }
 
     public static async Task<Results<Ok<CourseProgressView>, ProblemHttpResult>> Get(
-        string courseId, ClaimsPrincipal user, CatalogCache catalog, IProgressBuffer buffer, IProgressStore store,
-        CompletionRule rule, CancellationToken ct)
+        string courseId, ClaimsPrincipal user, CatalogCache catalog, LearnerZones zones, LearningRecord record, CancellationToken ct)
     {
         if (!Ids.IsValid(courseId)) return CoursesApi.InvalidId("courseId");
         var course = await catalog.GetAsync(courseId, ct);
         if (course is null) return CoursesApi.UnknownCourse(courseId);
-
         var learner = user.Id();
-        var stored = store.ReadProgressAsync(learner, courseId, ct);
-        var buffered = buffer.ReadAsync(learner, courseId, ct);
-        // The same merge as a flush, so the answer is the same before and after one.
-        var merged = ProgressMerge.Combine(await stored, await buffered);
-        return TypedResults.Ok(CourseProgressView.Build(course, merged, rule));
+        return TypedResults.Ok(await record.CourseAsync(learner, course, await zones.GetAsync(learner, ct), ct));
     }
 }

@@ -1,13 +1,12 @@
-using LearnProgress.Core.Progress;
+using LearnProgress.Core.Record;
 using LearnProgress.Core.Telemetry;
 
 namespace LearnProgress.Core.Flushing;
 
 public sealed record FlushResult(int Flushed, int Buckets, int FailedBuckets, TimeSpan Duration);
 
-/// <summary>Drains every bucket of the buffer into the store, a few buckets at a time, and announces completions.</summary>
-public sealed class WriteBehindFlusher(
-    IProgressBuffer buffer, IProgressStore store, ICompletionListener completions, TimeProvider time, ProgressMetrics metrics)
+/// <summary>Drains every bucket of the buffer into the learning record, a few buckets at a time.</summary>
+public sealed class WriteBehindFlusher(IProgressBuffer buffer, RecordWriter record, TimeProvider time, ProgressMetrics metrics)
 {
     // Few at a time: the store takes one writer at a time anyway, and a flush must leave CPU to the ping path.
     private const int Parallelism = 2;
@@ -24,7 +23,8 @@ public sealed class WriteBehindFlusher(
             {
                 try
                 {
-                    Interlocked.Add(ref flushed, await buffer.FlushBucketAsync(bucket, WriteAsync, ct));
+                    Interlocked.Add(ref flushed, await buffer.FlushBucketAsync(bucket,
+                        (batch, token) => record.WriteAsync(RecordChange.Of(batch), token), ct));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -39,22 +39,10 @@ public sealed class WriteBehindFlusher(
             throw new FlushFailedException(result, firstError!);
         return result;
     }
-
-    private async Task WriteAsync(FlushBatch batch, CancellationToken ct)
-    {
-        foreach (var completed in await store.UpsertProgressAsync(batch, ct))
-            completions.OnCompleted(completed);
-    }
 }
 
 public sealed class FlushFailedException(FlushResult result, Exception inner)
     : Exception($"{result.FailedBuckets} of {result.Buckets} buckets failed to flush; they stay buffered and are retried.", inner)
 {
     public FlushResult Result { get; } = result;
-}
-
-/// <summary>Hears each lecture completion once, whichever way it happened.</summary>
-public interface ICompletionListener
-{
-    void OnCompleted(LectureCompleted completed);
 }

@@ -17,7 +17,8 @@ public sealed record CourseProgressView(
     double CompletionPercentage,
     IReadOnlyDictionary<string, LectureProgressView> Lectures)
 {
-    public static CourseProgressView Build(Course course, IReadOnlyDictionary<string, LectureProgress> progress, CompletionRule rule)
+    /// <param name="progress">Merged progress per lecture, completion already decided.</param>
+    public static CourseProgressView Build(Course course, IReadOnlyDictionary<string, LectureProgress> progress)
     {
         var lectures = new SortedDictionary<string, LectureProgressView>(StringComparer.Ordinal);
         string? last = null;
@@ -26,7 +27,7 @@ public sealed record CourseProgressView(
         {
             if (!progress.TryGetValue(lecture.Id, out var p)) continue;
             lectures[lecture.Id] = new LectureProgressView(p.Position, p.Furthest, lecture.DurationSeconds,
-                Math.Round(p.Coverage.FractionOf(lecture.DurationSeconds), 4), rule.IsComplete(p, lecture.DurationSeconds), p.UpdatedAt);
+                Math.Round(p.Coverage.FractionOf(lecture.DurationSeconds), 4), p.Completed, p.UpdatedAt);
             if (lastProgress is null || p.UpdatedAt > lastProgress.UpdatedAt ||
                 (p.UpdatedAt == lastProgress.UpdatedAt && string.CompareOrdinal(lecture.Id, last) > 0))
             {

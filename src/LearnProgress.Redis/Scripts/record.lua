@@ -1,14 +1,15 @@
 -- Merges one learner's pings. All keys carry the learner's bucket hash tag, so this runs in one hash slot.
--- KEYS[1]: the bucket's dirty set; KEYS[2]: the bucket's oldest-change time;
--- KEYS[3]: the learner's playback sessions (session id -> last client time);
--- KEYS[4]: the learner's played seconds per day; KEYS[5..]: progress hashes, one per course.
--- ARGV[1]: dirty-set member of the activity hash; ARGV[2]: footage allowed to a session's first ping (s);
--- ARGV[3]: session TTL (ms); ARGV[4]: activity TTL (ms); then 8 values per ping: index into KEYS, dirty-set member,
--- lecture id, position, client time (ms), segment start ('' if none), session id ('' if none), learner's day.
--- A lecture's field holds "position|updatedAt|furthest|coverage" (LectureProgress.Merge; coverage as Coverage.Format).
-local dirty, since, sessions, activity = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local activity_member, first_cap = ARGV[1], tonumber(ARGV[2])
-local session_ttl, activity_ttl = ARGV[3], ARGV[4]
+-- Every claim (footage, playing time) is computed by the caller from the ping alone (PlaybackRules); this script
+-- only merges, so the same set of pings gives the same state in any order, with any repeats.
+-- KEYS[1]: the bucket's dirty set; KEYS[2]: the bucket's oldest-change time; KEYS[3]: the learner's playing spans
+-- per day; KEYS[4]: the learner's buffered courses; KEYS[5..]: progress hashes, one per course.
+-- ARGV[1]: dirty-set member of KEYS[3]; ARGV[2]: TTL (ms) of KEYS[3] and KEYS[4]; then 11 values per ping (PingArguments):
+-- index into KEYS, dirty-set member, course id, lecture id, position, client time (ms), footage claimed from and to
+-- ('' if none), learner's day, playing span from and to in seconds since the day's start ('' if none).
+-- A lecture's field holds "position|updatedAt|furthest|coverage" (LectureProgress.Merge; coverage as Coverage.Format);
+-- a day's field holds its spans in the same form.
+local dirty, since, activity, courses = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local activity_member, ttl = ARGV[1], ARGV[2]
 
 local function fmt(x)
   local s = string.format('%.3f', x)
@@ -43,31 +44,12 @@ local function cover(coverage, s, e)
   return table.concat(out, ',')
 end
 
-for i = 5, #ARGV, 8 do
+local seen = {}
+for i = 3, #ARGV, 11 do
   local key = KEYS[tonumber(ARGV[i])]
-  local member, lecture, pos, ts = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
-  local segment, session, day = ARGV[i + 5], ARGV[i + 6], ARGV[i + 7]
+  local member, course, lecture, pos, ts = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
+  local cfrom, cto, day, pfrom, pto = ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10]
   local t, p = tonumber(ts), tonumber(pos)
-  local changed = false
-
-  -- Footage a ping may claim is capped by the client time since the session's previous ping (at up to 2x speed).
-  local last = false
-  local advanced = false
-  if session ~= '' then
-    last = redis.call('HGET', sessions, session)
-    if not last or t > tonumber(last) then
-      redis.call('HSET', sessions, session, ts)
-      redis.call('PEXPIRE', sessions, session_ttl)
-      advanced = true
-    end
-  end
-  local played_from = nil
-  if segment ~= '' then
-    local allowed = first_cap
-    if last then allowed = math.max(0, 2 * (t - tonumber(last)) / 1000) end
-    local s = math.max(tonumber(segment), p - allowed)
-    if p > s then played_from = s end
-  end
 
   local current = redis.call('HGET', key, lecture)
   local npos, nts, nfur, ncov = pos, ts, pos, ''
@@ -78,28 +60,30 @@ for i = 5, #ARGV, 8 do
     if t > ct or (t == ct and p > tonumber(cpos)) then npos, nts = pos, ts end
     if p > tonumber(cfur) then nfur = pos end
   end
-  if played_from then ncov = cover(ncov, played_from, p) end
+  if cfrom ~= '' then ncov = cover(ncov, tonumber(cfrom), tonumber(cto)) end
   local value = npos .. '|' .. nts .. '|' .. nfur .. '|' .. ncov
+  -- A duplicate or stale ping changes nothing, so it neither dirties the key nor keeps it alive.
   if value ~= current then
     redis.call('HSET', key, lecture, value)
-    changed = true
+    redis.call('PERSIST', key)
+    mark_dirty(member)
   end
 
-  -- Seconds count only once per ping of a session, so a duplicate or replayed ping adds nothing.
-  if played_from and advanced then
-    local seconds = tonumber(redis.call('HGET', activity, day) or '0')
-    local total = math.min(86400, seconds + (p - played_from))
-    if total > seconds then
-      redis.call('HSET', activity, day, fmt(total))
-      redis.call('PEXPIRE', activity, activity_ttl)
+  if pfrom ~= '' then
+    local spans = redis.call('HGET', activity, day) or ''
+    local merged = cover(spans, tonumber(pfrom), tonumber(pto))
+    if merged ~= spans then
+      redis.call('HSET', activity, day, merged)
       mark_dirty(activity_member)
     end
   end
 
-  -- A duplicate or stale ping changes nothing, so it neither dirties the key nor keeps it alive.
-  if changed then
-    redis.call('PERSIST', key)
-    mark_dirty(member)
+  if not seen[course] then
+    redis.call('SADD', courses, course)
+    seen[course] = true
   end
 end
+-- Day spans and the course list outlive the accepted client-time window, so a late ping always finds its day here.
+redis.call('PEXPIRE', activity, ttl)
+redis.call('PEXPIRE', courses, ttl)
 return 1

@@ -67,7 +67,7 @@ public sealed class BadInputTests(EmbeddedAppFixture fixture) : IClassFixture<Em
         if (field != "$") Assert.Contains(field, problem.ErrorFields());
         Assert.Empty(await App.Buffer.ReadAsync(user, course));
         Assert.Equal(pendingBefore, await App.Buffer.CountPendingAsync());
-        Assert.Empty(await App.Store.ReadProgressAsync(user, course));
+        Assert.Empty(await App.Record.ReadProgressAsync(user, course));
     }
 
     [Theory]
@@ -155,7 +155,7 @@ public sealed class BadInputTests(EmbeddedAppFixture fixture) : IClassFixture<Em
             new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Contains(field, (await response.AssertProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
-        Assert.Equal(1, (await App.Store.GetCourseAsync(course))!.TotalLectures);
+        Assert.Equal(1, (await App.Record.GetCourseAsync(course))!.TotalLectures);
     }
 
     [Fact]

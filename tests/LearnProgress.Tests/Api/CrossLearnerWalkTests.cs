@@ -62,10 +62,10 @@ public sealed partial class CrossLearnerWalkTests(EmbeddedAppFixture fixture) : 
             Assert.Contains(BufferedMarker, own);
         }
         var buffered = await App.Buffer.ReadAsync(victim, course);
-        var stored = await App.Store.ReadProgressAsync(victim, course);
+        var stored = await App.Record.ReadProgressAsync(victim, course);
         Assert.NotEmpty(stored);
-        var record = await App.Store.ReadLearnerAsync(victim, DateOnly.MinValue);
-        var days = await App.Store.ReadActivityAsync(victim, DateOnly.MinValue, DateOnly.MaxValue);
+        var record = await App.Record.ReadLearnerAsync(victim, DateOnly.MinValue);
+        var days = await App.Record.ReadActivityAsync(victim, DateOnly.MinValue, DateOnly.MaxValue);
         Assert.Equal(("Pacific/Kiritimati", 1), (record.TimeZone, record.TotalCompleted));
 
         var attacker = Unique.Id("attacker");
@@ -89,12 +89,12 @@ public sealed partial class CrossLearnerWalkTests(EmbeddedAppFixture fixture) : 
         }
 
         Assert.Equal(buffered, await App.Buffer.ReadAsync(victim, course));
-        Assert.Equal(stored, await App.Store.ReadProgressAsync(victim, course));
-        var recordAfter = await App.Store.ReadLearnerAsync(victim, DateOnly.MinValue);
+        Assert.Equal(stored, await App.Record.ReadProgressAsync(victim, course));
+        var recordAfter = await App.Record.ReadLearnerAsync(victim, DateOnly.MinValue);
         Assert.Equal((record.TimeZone, record.TotalCompleted, record.TotalWatchSeconds, record.LongestStreak),
             (recordAfter.TimeZone, recordAfter.TotalCompleted, recordAfter.TotalWatchSeconds, recordAfter.LongestStreak));
         Assert.Equal(record.RecentRuns, recordAfter.RecentRuns);
-        Assert.Equal(days, await App.Store.ReadActivityAsync(victim, DateOnly.MinValue, DateOnly.MaxValue));
+        Assert.Equal(days, await App.Record.ReadActivityAsync(victim, DateOnly.MinValue, DateOnly.MaxValue));
         Assert.True(walked.Count >= 2 * 10, string.Join("\n", walked));
     }
 

@@ -97,8 +97,8 @@ public sealed class HostileInputTests(EmbeddedAppFixture fixture) : IClassFixtur
     {
         static string Show(IReadOnlyDictionary<string, LearnProgress.Core.Progress.LectureProgress> lectures) =>
             string.Join("; ", lectures.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"));
-        var stored = await App.Store.ReadProgressAsync(user, course);
-        var catalog = (await App.Store.GetCourseAsync(course))!;
+        var stored = await App.Record.ReadProgressAsync(user, course);
+        var catalog = (await App.Record.GetCourseAsync(course))!;
         return new State(await App.Buffer.CountPendingAsync(), Show(await App.Buffer.ReadAsync(user, course)), Show(stored),
             $"{catalog.Title} {catalog.TotalLectures} " + string.Join(",", catalog.Lectures.Select(l => $"{l.Id}:{l.Title}:{l.DurationSeconds}")));
     }

@@ -44,9 +44,9 @@ public sealed class HostingTests
         (await learner.PostAsJsonAsync("/api/v1/progress/save", new { courseId = course, lectureId = "l1", watchTime = 77 })).EnsureSuccessStatusCode();
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && (await app.Store.ReadProgressAsync(user, course)).Count == 0)
+        while (DateTime.UtcNow < deadline && (await app.Record.ReadProgressAsync(user, course)).Count == 0)
             await Task.Delay(200);
-        Assert.Equal(77, (await app.Store.ReadProgressAsync(user, course))["l1"].Position);
+        Assert.Equal(77, (await app.Record.ReadProgressAsync(user, course))["l1"].Position);
         Assert.Equal(0, await app.Buffer.CountPendingAsync());
     }
 }

@@ -32,7 +32,7 @@ public sealed class MongoProgressApiTests(MongoAppFixture fixture) : ProgressApi
 
         Assert.True(flushed.Sum() >= users.Count);
         for (var i = 0; i < users.Count; i++)
-            Assert.Equal(10 + i, (await second.Store.ReadProgressAsync(users[i], course))["l1"].Position);
+            Assert.Equal(10 + i, (await second.Record.ReadProgressAsync(users[i], course))["l1"].Position);
         var storage = App.Services.GetRequiredService<JobStorage>();
         Assert.IsType<MongoStorage>(storage);
         using var jobs = storage.GetConnection();

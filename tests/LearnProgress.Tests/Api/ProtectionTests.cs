@@ -219,7 +219,10 @@ public sealed class ProtectionTests(EmbeddedAppFixture fixture) : IClassFixture<
     {
         await using var app = new LearnProgressApp(environment: "Production");
         await using var failing = app.WithWebHostBuilder(b => b.ConfigureTestServices(s =>
-            s.AddSingleton(_ => FailingStore.Create())));
+        {
+            s.AddSingleton(_ => FailingStore.Create<IProgressStore>());
+            s.AddSingleton(_ => FailingStore.Create<ICourseCatalog>());
+        }));
         using var learner = failing.CreateClient();
         learner.DefaultRequestHeaders.Authorization = new("Bearer", TestTokens.Learner(Unique.Id("u")));
 
@@ -242,7 +245,7 @@ public sealed class ProtectionTests(EmbeddedAppFixture fixture) : IClassFixture<
     {
         public const string Secret = "connection to db-internal-7 refused";
 
-        public static IProgressStore Create() => DispatchProxy.Create<IProgressStore, FailingStore>();
+        public static T Create<T>() => DispatchProxy.Create<T, FailingStore>();
 
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
             targetMethod?.Name == nameof(IProgressStore.CheckAsync) ? Task.CompletedTask : throw new InvalidOperationException(Secret);

@@ -102,5 +102,5 @@ public sealed class LearnerDaysTests
     [InlineData(60, 0, true)]
     [InlineData(0, 1, true)]
     public void A_day_is_active_with_a_minute_or_a_count(double seconds, int count, bool active) =>
-        Assert.Equal(active, new DayActivity(DateOnly.MinValue, seconds, count).IsActive);
+        Assert.Equal(active, new DayActivity(DateOnly.MinValue, seconds, count, 0).IsActive);
 }

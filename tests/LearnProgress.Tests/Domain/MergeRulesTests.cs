@@ -59,6 +59,21 @@ public sealed class MergeRulesTests
     }
 
     [Fact]
+    public void Coverage_and_day_spans_depend_on_the_set_of_pings_alone()
+    {
+        for (var seed = 0; seed < 500; seed++)
+        {
+            var scenario = Model.PingScenarios.Generate(seed);
+            var delivered = scenario.Deliveries.SelectMany(d => d).ToList();
+
+            var expected = ProgressMerge.Apply(Empty, scenario.Pings.OrderBy(p => p.ClientTs));
+            var actual = ProgressMerge.Apply(Empty, delivered);
+            Assert.Equal(expected.OrderBy(kv => kv.Key), actual.OrderBy(kv => kv.Key));
+            Assert.Equal(ProgressMerge.Played(scenario.Pings).OrderBy(kv => kv.Key), ProgressMerge.Played(delivered).OrderBy(kv => kv.Key));
+        }
+    }
+
+    [Fact]
     public void Splitting_pings_between_flushes_gives_the_same_state_as_one_flush()
     {
         var ping = from position in Gen.Choose(0, 50)

@@ -1,12 +1,12 @@
 using LearnProgress.Core;
 using LearnProgress.Core.Catalog;
-using LearnProgress.Core.Learning;
-using LearnProgress.Core.Progress;
+using LearnProgress.Core.Record;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace LearnProgress.Tests.Infrastructure;
 
-/// <summary>The real store with a call counter in front, so tests can see which paths reach it.</summary>
-public sealed class CountingStore(IProgressStore inner) : IProgressStore
+/// <summary>Counts the calls that reach the store's ports, so tests can see which paths reach it.</summary>
+public sealed class StoreCalls
 {
     private int _calls;
     private int _courseReads;
@@ -15,28 +15,58 @@ public sealed class CountingStore(IProgressStore inner) : IProgressStore
 
     public int CourseReads => Volatile.Read(ref _courseReads);
 
-    private T Count<T>(T result)
+    public T Count<T>(T result)
     {
         Interlocked.Increment(ref _calls);
         return result;
     }
 
-    public Task<IReadOnlyList<LectureCompleted>> UpsertProgressAsync(FlushBatch batch, CancellationToken ct = default) => Count(inner.UpsertProgressAsync(batch, ct));
-    public Task<IReadOnlyDictionary<string, LectureProgress>> ReadProgressAsync(string userId, string courseId, CancellationToken ct = default) => Count(inner.ReadProgressAsync(userId, courseId, ct));
-    public Task<LectureCompleted?> CompleteLectureAsync(string userId, string courseId, string lectureId, DateOnly day, CancellationToken ct = default) => Count(inner.CompleteLectureAsync(userId, courseId, lectureId, day, ct));
-    public Task MarkDayAsync(string userId, DateOnly day, CancellationToken ct = default) => Count(inner.MarkDayAsync(userId, day, ct));
-    public Task<IReadOnlyList<DayActivity>> ReadActivityAsync(string userId, DateOnly from, DateOnly to, CancellationToken ct = default) => Count(inner.ReadActivityAsync(userId, from, to, ct));
-    public Task<LearnerRecord> ReadLearnerAsync(string userId, DateOnly runsEndingFrom, CancellationToken ct = default) => Count(inner.ReadLearnerAsync(userId, runsEndingFrom, ct));
-    public Task<IReadOnlyList<CourseCompletion>> ReadCourseCompletionsAsync(string userId, CancellationToken ct = default) => Count(inner.ReadCourseCompletionsAsync(userId, ct));
-    public Task<string?> GetTimeZoneAsync(string userId, CancellationToken ct = default) => Count(inner.GetTimeZoneAsync(userId, ct));
-    public Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken ct = default) => Count(inner.SetTimeZoneAsync(userId, timeZone, ct));
-    public Task<Course?> GetCourseAsync(string courseId, CancellationToken ct = default)
+    public T CountCourseRead<T>(T result)
     {
         Interlocked.Increment(ref _courseReads);
-        return Count(inner.GetCourseAsync(courseId, ct));
+        return Count(result);
     }
-    public Task<bool> CreateCourseAsync(string courseId, string title, CancellationToken ct = default) => Count(inner.CreateCourseAsync(courseId, title, ct));
-    public Task<LectureWrite> PutLectureAsync(string courseId, Lecture lecture, CancellationToken ct = default) => Count(inner.PutLectureAsync(courseId, lecture, ct));
-    public Task<bool> DeleteLectureAsync(string courseId, string lectureId, CancellationToken ct = default) => Count(inner.DeleteLectureAsync(courseId, lectureId, ct));
-    public Task CheckAsync(CancellationToken ct = default) => Count(inner.CheckAsync(ct));
+
+    /// <summary>Puts a counting decorator in front of each of the store's ports.</summary>
+    public static void Install(IServiceCollection services)
+    {
+        services.AddSingleton<StoreCalls>();
+        Decorate<IProgressStore>(services, (inner, calls) => new CountingStore(inner, calls));
+        Decorate<ICourseCatalog>(services, (inner, calls) => new CountingCatalog(inner, calls));
+        Decorate<ILearnerSettings>(services, (inner, calls) => new CountingSettings(inner, calls));
+    }
+
+    private static void Decorate<T>(IServiceCollection services, Func<T, StoreCalls, T> decorate) where T : class
+    {
+        var registered = services.Single(d => d.ServiceType == typeof(T));
+        services.Remove(registered);
+        services.AddSingleton(sp => decorate(
+            (T)(registered.ImplementationInstance ?? registered.ImplementationFactory?.Invoke(sp)
+                ?? ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!)),
+            sp.GetRequiredService<StoreCalls>()));
+    }
+
+    private sealed class CountingStore(IProgressStore inner, StoreCalls calls) : IProgressStore
+    {
+        public Task<RecordPlan> ApplyAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken ct = default) => calls.Count(inner.ApplyAsync(change, plan, ct));
+        public Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, StoredLecture>>> ReadLecturesAsync(string userId, IReadOnlyCollection<string> courseIds, CancellationToken ct = default) => calls.Count(inner.ReadLecturesAsync(userId, courseIds, ct));
+        public Task<IReadOnlyList<StoredDay>> ReadDaysAsync(string userId, DateOnly from, DateOnly to, CancellationToken ct = default) => calls.Count(inner.ReadDaysAsync(userId, from, to, ct));
+        public Task<LearnerSummary> ReadSummaryAsync(string userId, DateOnly runsEndingFrom, CancellationToken ct = default) => calls.Count(inner.ReadSummaryAsync(userId, runsEndingFrom, ct));
+        public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadCompletedLecturesAsync(string userId, CancellationToken ct = default) => calls.Count(inner.ReadCompletedLecturesAsync(userId, ct));
+        public Task CheckAsync(CancellationToken ct = default) => calls.Count(inner.CheckAsync(ct));
+    }
+
+    private sealed class CountingCatalog(ICourseCatalog inner, StoreCalls calls) : ICourseCatalog
+    {
+        public Task<Course?> GetCourseAsync(string courseId, CancellationToken ct = default) => calls.CountCourseRead(inner.GetCourseAsync(courseId, ct));
+        public Task<bool> CreateCourseAsync(string courseId, string title, CancellationToken ct = default) => calls.Count(inner.CreateCourseAsync(courseId, title, ct));
+        public Task<LectureWrite> PutLectureAsync(string courseId, Lecture lecture, CancellationToken ct = default) => calls.Count(inner.PutLectureAsync(courseId, lecture, ct));
+        public Task<bool> DeleteLectureAsync(string courseId, string lectureId, CancellationToken ct = default) => calls.Count(inner.DeleteLectureAsync(courseId, lectureId, ct));
+    }
+
+    private sealed class CountingSettings(ILearnerSettings inner, StoreCalls calls) : ILearnerSettings
+    {
+        public Task<string?> GetTimeZoneAsync(string userId, CancellationToken ct = default) => calls.Count(inner.GetTimeZoneAsync(userId, ct));
+        public Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken ct = default) => calls.Count(inner.SetTimeZoneAsync(userId, timeZone, ct));
+    }
 }

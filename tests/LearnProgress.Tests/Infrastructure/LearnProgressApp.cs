@@ -47,8 +47,10 @@ public sealed class LearnProgressApp : WebApplicationFactory<Program>
 
     public IProgressBuffer Buffer => Services.GetRequiredService<IProgressBuffer>();
     public IProgressStore Store => Services.GetRequiredService<IProgressStore>();
-    public int StoreCalls => ((CountingStore)Store).Calls;
-    public int CourseReads => ((CountingStore)Store).CourseReads;
+    /// <summary>The store's ports as the service drives them, for checking what was stored.</summary>
+    public RecordHarness Record => new(Store, Services.GetRequiredService<ICourseCatalog>(), Services.GetRequiredService<ILearnerSettings>());
+    public int StoreCalls => Services.GetRequiredService<StoreCalls>().Calls;
+    public int CourseReads => Services.GetRequiredService<StoreCalls>().CourseReads;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -57,9 +59,7 @@ public sealed class LearnProgressApp : WebApplicationFactory<Program>
             if (value is not null) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services =>
         {
-            var store = services.Single(d => d.ServiceType == typeof(IProgressStore));
-            services.Remove(store);
-            services.AddSingleton<IProgressStore>(sp => new CountingStore((IProgressStore)store.ImplementationFactory!(sp)));
+            Infrastructure.StoreCalls.Install(services);
             if (_time is not null) services.AddSingleton(_time);
             if (_scheduler) return;
             var hangfire = typeof(BackgroundJobServerHostedService).Assembly;

@@ -19,7 +19,7 @@ public sealed class MongoServer : IAsyncLifetime
     private MongoDbContainer? _container;
     private MongoClient? _client;
     private string? _unavailable;
-    private MongoProgressStore? _store;
+    private RecordHarness? _record;
 
     public string ConnectionString { get; private set; } = "";
 
@@ -32,13 +32,13 @@ public sealed class MongoServer : IAsyncLifetime
             ServerRequirement.Unavailable(_unavailable, requiredInCi: !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MONGODB_URI")));
     }
 
-    /// <summary>A store on a database shared by the store contract's tests (their ids are unique).</summary>
-    public MongoProgressStore Store
+    /// <summary>The store's ports on a database shared by the store contract's tests (their ids are unique).</summary>
+    public RecordHarness Record
     {
         get
         {
             Require();
-            return _store!;
+            return _record!;
         }
     }
 
@@ -64,8 +64,9 @@ public sealed class MongoServer : IAsyncLifetime
             _client = new MongoClient(settings);
             await _client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1));
             var database = NewDatabaseName();
-            _store = new MongoProgressStore(_client.GetDatabase(database), new CompletionRule(0.9));
-            await _store.CreateIndexesAsync();
+            var store = new MongoProgressStore(_client.GetDatabase(database));
+            await store.CreateIndexesAsync();
+            _record = new RecordHarness(store, new MongoCourseCatalog(_client.GetDatabase(database)), new MongoLearnerSettings(_client.GetDatabase(database)));
         }
         catch (Exception ex) when (ex is TimeoutException or MongoException)
         {

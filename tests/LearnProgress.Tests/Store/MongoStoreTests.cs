@@ -1,4 +1,3 @@
-using LearnProgress.Core;
 using LearnProgress.Tests.Infrastructure;
 
 namespace LearnProgress.Tests.Store;
@@ -6,5 +5,5 @@ namespace LearnProgress.Tests.Store;
 /// <summary>The store contract against a real MongoDB (MONGODB_URI or Testcontainers), skipped with the reason without one.</summary>
 public sealed class MongoStoreTests(MongoServer server) : StoreContract
 {
-    protected override IProgressStore Store => server.Store;
+    protected override RecordHarness Store => server.Record;
 }

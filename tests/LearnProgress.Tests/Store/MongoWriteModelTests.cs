@@ -1,5 +1,6 @@
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
+using LearnProgress.Core.Record;
 using LearnProgress.Mongo;
 using MongoDB.Bson;
 using MongoDB.Bson.IO;
@@ -16,188 +17,122 @@ namespace LearnProgress.Tests.Store;
 public sealed class MongoWriteModelTests
 {
     private static readonly RenderArgs<BsonDocument> Args = new(BsonDocumentSerializer.Instance, BsonSerializer.SerializerRegistry);
-    private static readonly CompletionRule Rule = new(0.9);
-    private static readonly Dictionary<string, double> Durations = new() { ["l1"] = 100 };
-    private static readonly long May10Noon = new DateTimeOffset(2026, 5, 10, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
-
-    private static CourseProgressSnapshot Snapshot(LectureProgress l1) => new("u1", "c1", new Dictionary<string, LectureProgress> { ["l1"] = l1 });
+    private static readonly CourseKey C1 = new("u1", "c1");
+    private static readonly DateOnly May10 = new(2026, 5, 10);
 
     private static void AssertRendered(string expectedFilter, string expectedUpdate, UpdateOneModel<BsonDocument>? model)
     {
         Assert.NotNull(model);
         Assert.True(model.IsUpsert);
         Assert.Equal(Exact(BsonDocument.Parse(expectedFilter)), Exact(model.Filter.Render(Args)));
-        var expected = expectedUpdate.TrimStart().StartsWith('[') ? (BsonValue)BsonSerializer.Deserialize<BsonArray>(expectedUpdate) : BsonDocument.Parse(expectedUpdate);
-        Assert.Equal(Exact(expected), Exact(model.Update.Render(Args)));
+        Assert.Equal(Exact(BsonDocument.Parse(expectedUpdate)), Exact(model.Update.Render(Args)));
     }
 
     // Canonical extended JSON keeps numeric types apart (BSON equality would take 8 for NumberLong(8)).
     private static string Exact(BsonValue value) => value.ToJson(new JsonWriterSettings { OutputMode = JsonOutputMode.CanonicalExtendedJson });
 
-    // The pipeline's last-writer-wins pair and high-water mark for lecture l1, given the incoming values.
-    private static string Resume(double position, long updatedAt, double furthest) => $$"""
-        "lectures.l1.position": { "$cond": [ {{Newer(position, updatedAt)}}, {{position:0.0###}}, "$lectures.l1.position" ] },
-        "lectures.l1.updatedAt": { "$cond": [ {{Newer(position, updatedAt)}}, NumberLong({{updatedAt}}), "$lectures.l1.updatedAt" ] },
-        "lectures.l1.furthest": { "$max": [ "$lectures.l1.furthest", {{furthest:0.0###}} ] }
-        """;
-
-    private static string Newer(double position, long updatedAt) => $$"""
-        { "$or": [
-            { "$gt": [ NumberLong({{updatedAt}}), "$lectures.l1.updatedAt" ] },
-            { "$and": [ { "$eq": [ NumberLong({{updatedAt}}), "$lectures.l1.updatedAt" ] }, { "$gt": [ {{position:0.0###}}, "$lectures.l1.position" ] } ] } ] }
-        """;
+    private static LecturePlan Lecture(string id, LectureProgress after, DateOnly? completedOn = null, StoredLecture? before = null) =>
+        new(C1, id, new StoredLecture(after, completedOn), before);
 
     [Fact]
-    public void A_first_flush_of_a_lecture_upserts_with_guarded_coverage_and_operator_merges()
+    public void A_first_write_of_a_document_inserts_it_only_where_no_version_exists_yet()
     {
-        var plan = WriteModels.ForProgress(Snapshot(new LectureProgress(40, 5_000, 45, Coverage.Of(0, 40))),
-            new Dictionary<string, StoredLecture>(), Durations, TimeZoneInfo.Utc, Rule);
+        var model = WriteModels.ForLectures(C1, [Lecture("l1", new LectureProgress(40, 5_000, 45, Coverage.Of(0, 40)))], null);
 
         AssertRendered(
-            """{ "userId": "u1", "courseId": "c1", "lectures.l1.coverage": { "$exists": false } }""",
-            $$"""[ { "$set": { {{Resume(40, 5_000, 45)}}, "lectures.l1.coverage": { "$literal": "0:40" } } } ]""",
-            plan.Write);
-        Assert.Empty(plan.Completes);
-        Assert.Empty(plan.Recorded);
-    }
-
-    [Fact]
-    public void Reaching_the_threshold_completes_once_guarded_on_the_stored_coverage_and_the_completed_flag()
-    {
-        var stored = new Dictionary<string, StoredLecture>
-        {
-            ["l1"] = new(new LectureProgress(50, 4_000, 50, Coverage.Of(0, 50)), "0:50", null),
-        };
-        var late = new DateTimeOffset(2026, 5, 10, 11, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds(); // the 11th in Kiritimati
-        LearnerClock.TryFindZone("Pacific/Kiritimati", out var kiritimati);
-
-        var plan = WriteModels.ForProgress(Snapshot(new LectureProgress(90, late, 90, Coverage.Of(50, 90))), stored, Durations, kiritimati, Rule);
-
-        AssertRendered(
+            """{ "userId": "u1", "courseId": "c1", "version": { "$exists": false } }""",
             """
-            { "userId": "u1", "courseId": "c1", "lectures.l1.coverage": "0:50", "lectures.l1.completed": { "$ne": true } }
+            { "$set": { "lectures.l1.position": 40.0, "lectures.l1.updatedAt": NumberLong(5000), "lectures.l1.furthest": 45.0,
+                        "lectures.l1.coverage": "0:40", "lectures.l1.completed": false, "version": NumberLong(1) } }
             """,
-            $$"""
-            [ { "$set": {
-                {{Resume(90, late, 90)}},
-                "lectures.l1.coverage": { "$literal": "0:90" },
-                "lectures.l1.completed": { "$literal": true },
-                "lectures.l1.completedOn": { "$literal": "2026-05-11" },
-                "completedLectures": { "$setUnion": [ { "$ifNull": [ "$completedLectures", [] ] }, { "$literal": [ "l1" ] } ] } } } ]
-            """,
-            plan.Write);
-        Assert.Equal(new LectureCompleted("u1", "c1", "l1", new DateOnly(2026, 5, 11)), Assert.Single(plan.Completes));
+            model);
     }
 
     [Fact]
-    public void A_replayed_snapshot_writes_nothing_but_re_records_the_stored_completion_for_its_day()
+    public void A_completion_is_saved_with_its_day_and_joins_the_set_under_the_version_it_was_planned_on()
     {
-        var stored = new Dictionary<string, StoredLecture>
-        {
-            ["l1"] = new(new LectureProgress(90, 5_000, 90, Coverage.Of(0, 90), Completed: true), "0:90", "2026-05-10"),
-        };
-
-        var plan = WriteModels.ForProgress(Snapshot(new LectureProgress(90, 5_000, 90, Coverage.Of(50, 90))), stored, Durations, TimeZoneInfo.Utc, Rule);
-
-        Assert.Null(plan.Write);
-        Assert.Empty(plan.Completes);
-        Assert.Equal(new LectureCompleted("u1", "c1", "l1", new DateOnly(2026, 5, 10)), Assert.Single(plan.Recorded));
-    }
-
-    [Fact]
-    public void A_late_ping_with_new_footage_writes_coverage_but_leaves_resume_to_the_pipeline_guard()
-    {
-        var stored = new Dictionary<string, StoredLecture>
-        {
-            ["l1"] = new(new LectureProgress(60, 9_000, 60, Coverage.Of(30, 60)), "30:60", null),
-        };
-
-        var plan = WriteModels.ForProgress(Snapshot(new LectureProgress(10, 2_000, 10, Coverage.Of(0, 10))), stored, Durations, TimeZoneInfo.Utc, Rule);
+        var before = new StoredLecture(new LectureProgress(50, 4_000, 50, Coverage.Of(0, 50)), null);
+        var model = WriteModels.ForLectures(C1,
+        [
+            Lecture("l1", new LectureProgress(95, 6_000, 95, Coverage.Of(0, 95), Completed: true), May10, before),
+            Lecture("l2", new LectureProgress(1, 1, 1), before: new StoredLecture(new LectureProgress(1, 1, 1), null)),   // unchanged: not written
+        ], 3);
 
         AssertRendered(
-            """{ "userId": "u1", "courseId": "c1", "lectures.l1.coverage": "30:60" }""",
-            $$"""[ { "$set": { {{Resume(10, 2_000, 10)}}, "lectures.l1.coverage": { "$literal": "0:10,30:60" } } } ]""",
-            plan.Write);
+            """{ "userId": "u1", "courseId": "c1", "version": NumberLong(3) }""",
+            """
+            { "$set": { "lectures.l1.position": 95.0, "lectures.l1.updatedAt": NumberLong(6000), "lectures.l1.furthest": 95.0,
+                        "lectures.l1.coverage": "0:95", "lectures.l1.completed": true, "lectures.l1.completedOn": "2026-05-10",
+                        "version": NumberLong(4) },
+              "$addToSet": { "completedLectures": { "$each": [ "l1" ] } } }
+            """,
+            model);
     }
 
     [Fact]
-    public void Day_totals_are_maxima_capped_at_a_day_and_completions_a_set()
+    public void A_plan_that_changes_no_lecture_writes_nothing()
     {
-        var models = WriteModels.ForActivity(
-            [new ActivitySnapshot("u1", new Dictionary<DateOnly, double> { [new(2026, 5, 10)] = 120, [new(2026, 5, 11)] = 100_000, [new(2026, 5, 12)] = 0 })],
-            [new LectureCompleted("u1", "c1", "l1", new(2026, 5, 10)), new LectureCompleted("u1", "c1", "l1", new(2026, 5, 10)), new LectureCompleted("u1", "c2", "l9", new(2026, 5, 9))]);
+        var stored = new StoredLecture(new LectureProgress(1, 1, 1), null);
+        Assert.Null(WriteModels.ForLectures(C1, [Lecture("l1", stored.Progress, before: stored)], 2));
+    }
 
-        Assert.Equal(3, models.Count);
-        AssertRendered("""{ "userId": "u1", "date": "2026-05-09" }""",
-            """{ "$addToSet": { "completions": { "$each": [ "c2/l9" ] } } }""", models[0]);
+    [Fact]
+    public void A_day_is_saved_whole_under_its_version()
+    {
+        var before = new StoredDay(May10, Coverage.Of(0, 30), 30, 2);
+        AssertRendered(
+            """{ "userId": "u1", "date": "2026-05-10", "version": NumberLong(5) }""",
+            """{ "$set": { "played": "0:30,100:160", "seconds": 90.0, "marks": 3, "version": NumberLong(6) } }""",
+            WriteModels.ForDay(new DayPlan(new DayKey("u1", May10), Coverage.Of(0, 30).Add(100, 160), 90, 1, before), 5));
+    }
+
+    [Fact]
+    public void A_days_completions_are_a_set_written_again_for_every_completed_lecture_a_plan_touches()
+    {
+        var stored = new StoredLecture(new LectureProgress(100, 1, 100, Coverage.Empty, Completed: true), May10);
+        var models = WriteModels.ForDayCompletions(
+        [
+            Lecture("l1", stored.Progress, May10, stored),                       // completed before, unchanged
+            Lecture("l2", new LectureProgress(0, 0, 0, Coverage.Empty, Completed: true), May10),
+            Lecture("l3", new LectureProgress(5, 5, 5)),
+        ]);
+
         AssertRendered("""{ "userId": "u1", "date": "2026-05-10" }""",
-            """{ "$max": { "seconds": 120.0 }, "$addToSet": { "completions": { "$each": [ "c1/l1" ] } } }""", models[1]);
-        AssertRendered("""{ "userId": "u1", "date": "2026-05-11" }""",
-            """{ "$max": { "seconds": 86400.0 } }""", models[2]);
+            """{ "$addToSet": { "completions": { "$each": [ "c1/l1", "c1/l2" ] } } }""", Assert.Single(models));
     }
 
     [Fact]
     public void A_day_that_fills_a_gap_joins_two_runs_under_a_version_guard()
     {
-        var learner = new StoredLearner(null, 3, [new DayRun(new(2026, 5, 1), new(2026, 5, 3)), new DayRun(new(2026, 5, 5), new(2026, 5, 6))], 7);
+        var before = new List<DayRun> { new(new(2026, 5, 1), new(2026, 5, 3)), new(new(2026, 5, 5), new(2026, 5, 6)) };
+        var after = Streaks.Extend(before, [new DateOnly(2026, 5, 4)]);
 
         AssertRendered(
             """{ "_id": "u1", "version": NumberLong(7) }""",
-            """
-            { "$set": { "runs": [ { "start": "2026-05-01", "end": "2026-05-06" } ], "version": NumberLong(8) },
-              "$max": { "longestStreak": 6 } }
-            """,
-            WriteModels.ForRuns("u1", learner, [new DateOnly(2026, 5, 4)]));
-        Assert.Null(WriteModels.ForRuns("u1", learner, [new DateOnly(2026, 5, 2)]));
-    }
-
-    [Fact]
-    public void A_learners_first_run_is_inserted_only_where_no_version_exists_yet()
-    {
+            """{ "$set": { "runs": [ { "start": "2026-05-01", "end": "2026-05-06" } ], "longestStreak": 6, "version": NumberLong(8) } }""",
+            WriteModels.ForRuns(new RunsPlan("u1", before, after), 7));
         AssertRendered(
             """{ "_id": "u1", "version": { "$exists": false } }""",
-            """{ "$set": { "runs": [ { "start": "2026-05-04", "end": "2026-05-04" } ], "version": NumberLong(1) }, "$max": { "longestStreak": 1 } }""",
-            WriteModels.ForRuns("u1", null, [new DateOnly(2026, 5, 4)]));
+            """{ "$set": { "runs": [ { "start": "2026-05-04", "end": "2026-05-04" } ], "longestStreak": 1, "version": NumberLong(1) } }""",
+            WriteModels.ForRuns(new RunsPlan("u1", [], [new DayRun(new(2026, 5, 4), new(2026, 5, 4))]), null));
     }
 
     [Fact]
-    public void An_explicit_completion_applies_only_to_an_incomplete_lecture()
+    public void Nothing_the_store_writes_increments()
     {
-        AssertRendered(
-            """{ "userId": "u1", "courseId": "c1", "lectures.l1.completed": { "$ne": true } }""",
-            """
-            { "$set": { "lectures.l1.completed": true, "lectures.l1.completedOn": "2026-05-10" },
-              "$addToSet": { "completedLectures": "l1" } }
-            """,
-            WriteModels.ForCompletion("u1", "c1", "l1", new DateOnly(2026, 5, 10)));
-        AssertRendered("""{ "userId": "u1", "date": "2026-05-10" }""", """{ "$inc": { "marks": 1 } }""",
-            WriteModels.ForMark("u1", new DateOnly(2026, 5, 10)));
-    }
+        var lecture = Lecture("l1", new LectureProgress(95, 6_000, 95, Coverage.Of(0, 95), Completed: true), May10);
+        var models = new[]
+        {
+            WriteModels.ForLectures(C1, [lecture], 1)!,
+            WriteModels.ForDay(new DayPlan(new DayKey("u1", May10), Coverage.Of(0, 90), 90, 1, null), null),
+            WriteModels.ForRuns(new RunsPlan("u1", [], [new DayRun(May10, May10)]), null),
+        }.Concat(WriteModels.ForDayCompletions([lecture]));
 
-    [Fact]
-    public void Nothing_a_flush_writes_increments()
-    {
-        var stored = new Dictionary<string, StoredLecture> { ["l1"] = new(new LectureProgress(50, 4_000, 50, Coverage.Of(0, 50)), "0:50", null) };
-        var progress = WriteModels.ForProgress(Snapshot(new LectureProgress(95, May10Noon, 95, Coverage.Of(50, 95))), stored, Durations, TimeZoneInfo.Utc, Rule);
-        var activity = WriteModels.ForActivity([new ActivitySnapshot("u1", new Dictionary<DateOnly, double> { [new(2026, 5, 10)] = 90 })], progress.Completes);
-        var runs = WriteModels.ActiveDays([], progress.Completes).Select(kv => WriteModels.ForRuns(kv.Key, null, kv.Value)!);
-
-        foreach (var model in activity.Append(progress.Write!).Concat(runs))
+        foreach (var model in models)
         {
             Assert.DoesNotContain("$inc", model.Update.Render(Args).ToJson());
             Assert.True(model.IsUpsert);
         }
-    }
-
-    [Fact]
-    public void Only_a_full_minute_or_a_completion_makes_a_day_active()
-    {
-        var days = WriteModels.ActiveDays(
-            [new ActivitySnapshot("u1", new Dictionary<DateOnly, double> { [new(2026, 5, 10)] = 59.9, [new(2026, 5, 11)] = 60 })],
-            [new LectureCompleted("u2", "c1", "l1", new(2026, 5, 9))]);
-
-        Assert.Equal([new DateOnly(2026, 5, 11)], days["u1"]);
-        Assert.Equal([new DateOnly(2026, 5, 9)], days["u2"]);
     }
 
     [Fact]

@@ -1,16 +1,21 @@
-using LearnProgress.Core;
 using LearnProgress.Sqlite;
 using LearnProgress.Tests.Infrastructure;
 
 namespace LearnProgress.Tests.Store;
 
-public sealed class SqliteDatabase : IDisposable
+public sealed class SqliteFile : IDisposable
 {
     private readonly TempDirectory _directory = new();
 
-    public SqliteDatabase() => Store = new SqliteProgressStore(Path.Combine(_directory.Path, "learnprogress.db"), new LearnProgress.Core.Progress.CompletionRule(0.9));
+    public SqliteFile()
+    {
+        Database = new SqliteDatabase(Path.Combine(_directory.Path, "learnprogress.db"));
+        Record = new RecordHarness(new SqliteProgressStore(Database), new SqliteCourseCatalog(Database), new SqliteLearnerSettings(Database));
+    }
 
-    public SqliteProgressStore Store { get; }
+    public SqliteDatabase Database { get; }
+
+    public RecordHarness Record { get; }
 
     public void Dispose()
     {
@@ -19,7 +24,7 @@ public sealed class SqliteDatabase : IDisposable
     }
 }
 
-public sealed class SqliteStoreTests(SqliteDatabase database) : StoreContract, IClassFixture<SqliteDatabase>
+public sealed class SqliteStoreTests(SqliteFile file) : StoreContract, IClassFixture<SqliteFile>
 {
-    protected override IProgressStore Store => database.Store;
+    protected override RecordHarness Store => file.Record;
 }

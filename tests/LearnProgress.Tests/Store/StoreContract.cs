@@ -2,6 +2,7 @@ using LearnProgress.Core;
 using LearnProgress.Core.Catalog;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
+using LearnProgress.Core.Record;
 using LearnProgress.Tests.Infrastructure;
 
 namespace LearnProgress.Tests.Store;
@@ -12,7 +13,7 @@ public abstract class StoreContract
     private readonly string _user = Unique.Id("u");
     private readonly string _course = Unique.Id("c");
 
-    protected abstract IProgressStore Store { get; }
+    protected abstract RecordHarness Store { get; }
 
     private CourseProgressSnapshot Snapshot(params (string Lecture, LectureProgress Progress)[] lectures) =>
         new(_user, _course, lectures.ToDictionary(l => l.Lecture, l => l.Progress));
@@ -139,7 +140,7 @@ public abstract class StoreContract
         var learner = await Store.ReadLearnerAsync(_user, Day1.AddDays(-40));
         Assert.Equal(1, learner.TotalCompleted);
         Assert.Equal(1, Assert.Single(await Store.ReadActivityAsync(_user, Day1, Day1)).Count);
-        Assert.Equal(new CourseCompletion(_course, 1, 2), Assert.Single(await Store.ReadCourseCompletionsAsync(_user)));
+        Assert.Equal(new RecordHarness.CourseCount(_course, 1, 2), Assert.Single(await Store.ReadCourseCompletionsAsync(_user)));
     }
 
     [Fact]
@@ -168,10 +169,10 @@ public abstract class StoreContract
     [Fact]
     public async Task Day_totals_take_the_larger_value_so_a_replayed_flush_never_double_counts()
     {
-        var batch = new FlushBatch([], [new ActivitySnapshot(_user, new Dictionary<DateOnly, double> { [Day1] = 120 })]);
+        var batch = new FlushBatch([], [RecordHarness.Played(_user, Day1, 120)]);
         await Store.UpsertProgressAsync(batch);
         await Store.UpsertProgressAsync(batch);
-        await Store.UpsertProgressAsync(new FlushBatch([], [new ActivitySnapshot(_user, new Dictionary<DateOnly, double> { [Day1] = 90 })]));
+        await Store.UpsertProgressAsync(new FlushBatch([], [RecordHarness.Played(_user, Day1, 90)]));
 
         Assert.Equal(120, Assert.Single(await Store.ReadActivityAsync(_user, Day1, Day1)).Seconds);
         Assert.Equal(120, (await Store.ReadLearnerAsync(_user, Day1)).TotalWatchSeconds);
@@ -195,9 +196,9 @@ public abstract class StoreContract
         Assert.Equal(2, before.RecentRuns.Count);
 
         // 50 s is not a full active minute; 70 s is.
-        await Store.UpsertProgressAsync(new FlushBatch([], [new ActivitySnapshot(_user, new Dictionary<DateOnly, double> { [Day1.AddDays(3)] = 50 })]));
+        await Store.UpsertProgressAsync(new FlushBatch([], [RecordHarness.Played(_user, Day1.AddDays(3), 50)]));
         Assert.Equal(3, (await Store.ReadLearnerAsync(_user, Day1.AddDays(-40))).LongestStreak);
-        await Store.UpsertProgressAsync(new FlushBatch([], [new ActivitySnapshot(_user, new Dictionary<DateOnly, double> { [Day1.AddDays(3)] = 70 })]));
+        await Store.UpsertProgressAsync(new FlushBatch([], [RecordHarness.Played(_user, Day1.AddDays(3), 70)]));
 
         var after = await Store.ReadLearnerAsync(_user, Day1.AddDays(-40));
         Assert.Equal(6, after.LongestStreak);
@@ -218,13 +219,13 @@ public abstract class StoreContract
         await CourseWithLecturesAsync(100, 100, 100);
         await Store.CompleteLectureAsync(_user, _course, "l1", Day1);
         await Store.CompleteLectureAsync(_user, _course, "l2", Day1);
-        Assert.Equal(new CourseCompletion(_course, 2, 3), Assert.Single(await Store.ReadCourseCompletionsAsync(_user)));
+        Assert.Equal(new RecordHarness.CourseCount(_course, 2, 3), Assert.Single(await Store.ReadCourseCompletionsAsync(_user)));
 
         await Store.DeleteLectureAsync(_course, "l2");
-        Assert.Equal(new CourseCompletion(_course, 1, 2), Assert.Single(await Store.ReadCourseCompletionsAsync(_user)));
+        Assert.Equal(new RecordHarness.CourseCount(_course, 1, 2), Assert.Single(await Store.ReadCourseCompletionsAsync(_user)));
 
         await Store.PutLectureAsync(_course, new Lecture("l2", "Back", 100));
-        Assert.Equal(new CourseCompletion(_course, 2, 3), Assert.Single(await Store.ReadCourseCompletionsAsync(_user)));
+        Assert.Equal(new RecordHarness.CourseCount(_course, 2, 3), Assert.Single(await Store.ReadCourseCompletionsAsync(_user)));
     }
 
     [Fact]
@@ -253,7 +254,7 @@ public abstract class StoreContract
     [Fact]
     public async Task A_new_learner_has_an_empty_record()
     {
-        Assert.Equal(LearnerRecord.New.TotalCompleted, (await Store.ReadLearnerAsync(_user, Day1)).TotalCompleted);
+        Assert.Equal(0, (await Store.ReadLearnerAsync(_user, Day1)).TotalCompleted);
         Assert.Empty((await Store.ReadLearnerAsync(_user, Day1)).RecentRuns);
         Assert.Empty(await Store.ReadCourseCompletionsAsync(_user));
     }

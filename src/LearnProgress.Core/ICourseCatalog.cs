@@ -1,0 +1,33 @@
+using LearnProgress.Core.Catalog;
+
+namespace LearnProgress.Core;
+
+/// <summary>Courses and their lectures, as the store keeps them.</summary>
+public interface ICourseCatalog
+{
+    Task<Course?> GetCourseAsync(string courseId, CancellationToken cancellationToken = default);
+
+    /// <summary>False when a course with that id exists already.</summary>
+    Task<bool> CreateCourseAsync(string courseId, string title, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds or updates a lecture and keeps the course's lecture count in step.</summary>
+    Task<LectureWrite> PutLectureAsync(string courseId, Lecture lecture, CancellationToken cancellationToken = default);
+
+    /// <summary>False when there was no such lecture.</summary>
+    Task<bool> DeleteLectureAsync(string courseId, string lectureId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>Course look-ups on the read and ping paths, which may answer from a cache.</summary>
+public interface ICourseLookup
+{
+    ValueTask<Course?> FindAsync(string courseId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What each learner has set.</summary>
+public interface ILearnerSettings
+{
+    /// <summary>The learner's IANA time zone; null until the learner sets one.</summary>
+    Task<string?> GetTimeZoneAsync(string userId, CancellationToken cancellationToken = default);
+
+    Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken cancellationToken = default);
+}

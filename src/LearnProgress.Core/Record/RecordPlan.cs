@@ -1,0 +1,36 @@
+using LearnProgress.Core.Learning;
+using LearnProgress.Core.Progress;
+
+namespace LearnProgress.Core.Record;
+
+/// <summary>
+/// One lecture after a change. <see cref="Changed"/> says whether it differs from <see cref="Before"/>; unchanged
+/// lectures are listed too, so a store that writes a day's completions apart from the lecture can write them again.
+/// </summary>
+public sealed record LecturePlan(CourseKey Course, string LectureId, StoredLecture After, StoredLecture? Before)
+{
+    public bool Changed => After != Before;
+}
+
+/// <summary>One day after a change: its played spans and seconds, and marks to add.</summary>
+public sealed record DayPlan(DayKey Key, Coverage Played, double Seconds, int AddMarks, StoredDay? Before);
+
+/// <summary>A learner's runs of active days before and after a change.</summary>
+public sealed record RunsPlan(string UserId, IReadOnlyList<DayRun> Before, IReadOnlyList<DayRun> After)
+{
+    public IEnumerable<DayRun> Removed => Before.Except(After);
+    public IEnumerable<DayRun> Added => After.Except(Before);
+    public int Longest => After.Count == 0 ? 0 : After.Max(r => r.Length);
+}
+
+/// <summary>What a store writes for one <see cref="RecordChange"/>, decided by <see cref="RecordPlanner"/>.</summary>
+public sealed record RecordPlan(
+    IReadOnlyList<LecturePlan> Lectures,
+    IReadOnlyList<DayPlan> Days,
+    IReadOnlyList<RunsPlan> Runs,
+    IReadOnlyList<LectureCompleted> Completed)
+{
+    public static readonly RecordPlan Empty = new([], [], [], []);
+
+    public IEnumerable<LecturePlan> ChangedLectures => Lectures.Where(l => l.Changed);
+}

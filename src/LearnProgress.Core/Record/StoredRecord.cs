@@ -1,0 +1,42 @@
+using LearnProgress.Core.Learning;
+using LearnProgress.Core.Progress;
+
+namespace LearnProgress.Core.Record;
+
+/// <summary>One lecture as stored: its progress and, once complete, the learner's day it was completed on.</summary>
+public sealed record StoredLecture(LectureProgress Progress, DateOnly? CompletedOn)
+{
+    public bool Completed => Progress.Completed;
+}
+
+/// <summary>
+/// One stored day. <see cref="Seconds"/> is kept beside the spans it derives from (<see cref="DayActivity.SecondsOf"/>)
+/// so reads need not parse them; <see cref="Completions"/> is counted from the lectures completed that day.
+/// </summary>
+public sealed record StoredDay(DateOnly Day, Coverage Played, double Seconds, int Marks, int Completions = 0)
+{
+    public DayActivity Activity => new(Day, Seconds, Marks, Completions);
+}
+
+public readonly record struct CourseKey(string UserId, string CourseId);
+
+public readonly record struct DayKey(string UserId, DateOnly Day);
+
+/// <summary>What planning one learner's changes needs to know about the learner.</summary>
+public sealed record StoredLearner(TimeZoneInfo Zone, IReadOnlyList<DayRun> Runs)
+{
+    public static readonly StoredLearner New = new(TimeZoneInfo.Utc, []);
+}
+
+/// <summary>What the store holds for the keys of one <see cref="RecordChange"/>, loaded before it is planned.</summary>
+public sealed record StoredState(
+    IReadOnlyDictionary<CourseKey, IReadOnlyDictionary<string, StoredLecture>> Lectures,
+    IReadOnlyDictionary<DayKey, StoredDay> Days,
+    IReadOnlyDictionary<string, StoredLearner> Learners,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Durations);
+
+/// <summary>A learner's totals and streak runs, derived by the store from what it holds (never counted on write).</summary>
+public sealed record LearnerSummary(int TotalCompleted, double TotalWatchSeconds, int LongestStreak, IReadOnlyList<DayRun> RecentRuns)
+{
+    public static readonly LearnerSummary New = new(0, 0, 0, []);
+}

@@ -1,0 +1,51 @@
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace LearnProgress.Sqlite;
+
+/// <summary>The embedded store's file: its schema, its connections, and the one writer SQLite takes at a time.</summary>
+public sealed class SqliteDatabase
+{
+    private readonly string _connectionString;
+
+    // SQLite takes one writer at a time. Writers queue here rather than in SQLite's busy handler, which retries by
+    // sleeping, so parallel flushes of several buckets wait their turn instead of idling in retries.
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    public SqliteDatabase(string databasePath)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        using var connection = Open();
+        connection.Execute(Schema.Create);
+        foreach (var (table, column, statement) in Schema.Upgrades)
+            if (connection.ExecuteScalar<long>(Schema.HasColumn, new { table, column }) == 0)
+                connection.Execute(statement);
+        connection.Execute(Schema.CreateIndexes);
+    }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        connection.Execute(Schema.ConnectionPragmas);
+        return connection;
+    }
+
+    public async Task<IDisposable> WriteLockAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        return new Releaser(_writeLock);
+    }
+
+    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose() => semaphore.Release();
+    }
+}
