@@ -78,7 +78,7 @@ public static class LearnApi
     private static async Task SeedDemoCourseAsync(IServiceProvider services)
     {
         using var scope = services.CreateScope();
-        var store = scope.ServiceProvider.GetRequiredService<IProgressStore>();
+        var store = scope.ServiceProvider.GetRequiredService<ICourseCatalog>();
         var catalog = scope.ServiceProvider.GetRequiredService<CatalogCache>();
         if (await store.GetCourseAsync(DemoCourse) is { TotalLectures: > 0 }) return;
         await store.CreateCourseAsync(DemoCourse, "Demo: test pattern");
