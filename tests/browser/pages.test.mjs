@@ -65,6 +65,8 @@ describe('learner pages', { skip: skip ?? false }, () => {
     // The catalog now lists the touched course with the lecture ticked.
     await page.waitForSelector(`li[data-course="${course}"] a[data-lecture="l1"].done`);
     assert.equal(await page.textContent(`li[data-course="${course}"] span`), ' 50 %');
+    // Development seeds a demo course of two lectures for the shipped clip.
+    assert.equal(await page.locator('li[data-course="demo"] a[data-lecture]').count(), 2);
     assert.deepEqual(problems, []);
     await page.close();
   });

@@ -91,18 +91,21 @@ describe('tracker in Chromium', { skip: skip ?? false }, () => {
     await page.close();
   });
 
-  test('closing the tab mid-play delivers the final position (page hide, Playwright defaults)', async () => {
-    const { id, read } = await learner();
-    const course = await createCourse(api);
-    const page = await openPlayer(browser.context, harness, api, { course, lecture: 'l1', learner: id });
-    // Under one heartbeat: nothing has been sent yet, the page hide alone must deliver it.
-    const at = await playFor(page, 3000);
-    assert.equal(await read.lecture(course, 'l1'), null);
-    await page.close();
-    const lecture = await until(async () => read.lecture(course, 'l1'), { what: 'final position', timeoutMs: 5000 });
-    assert.ok(lecture.position >= at - 0.1 && lecture.position <= at + 1.5, `saved ${lecture.position} s, closed at ${at} s`);
-    assert.ok(lecture.coverage * 20 >= at - 0.5, `coverage ${lecture.coverage * 20} s`);
-  });
+  for (const [how, extra] of [['fetchLater', {}], ['a keepalive fetch', { fetchLater: 'off' }]]) {
+    test(`closing the tab mid-play delivers the final position by ${how} (Playwright defaults)`, async () => {
+      const { id, read } = await learner();
+      const course = await createCourse(api);
+      const page = await openPlayer(browser.context, harness, api, { course, lecture: 'l1', learner: id, ...extra });
+      assert.equal(await page.evaluate(() => typeof window.fetchLater === 'function'), how === 'fetchLater');
+      // Under one heartbeat: nothing has been sent yet, the page hide alone must deliver it.
+      const at = await playFor(page, 3000);
+      assert.equal(await read.lecture(course, 'l1'), null);
+      await page.close();
+      const lecture = await until(async () => read.lecture(course, 'l1'), { what: 'final position', timeoutMs: 5000 });
+      assert.ok(lecture.position >= at - 0.1 && lecture.position <= at + 1.5, `saved ${lecture.position} s, closed at ${at} s`);
+      assert.ok(lecture.coverage * 20 >= at - 0.5, `coverage ${lecture.coverage * 20} s`);
+    });
+  }
 
   test('offline playback is queued, then replayed once online: counted once, at the time it was played', async () => {
     const { id, read } = await learner();

@@ -1,5 +1,5 @@
 // A video player on another origin, embedding the SDK the way the README shows. Query: api, course, lecture,
-// learner, heartbeat, flush, firstTokenLifetime (seconds; negative = an expired token first), queue.
+// learner, heartbeat, flush, firstTokenLifetime (seconds; negative = an expired token first), queue, fetchLater=off.
 const params = new URLSearchParams(location.search);
 const api = params.get('api');
 const learner = params.get('learner');
@@ -34,6 +34,8 @@ function getToken(options = {}) {
   return lp.token;
 }
 
+// fetchLater=off plays a browser without it, so the page hide goes out as a keepalive fetch.
+if (params.get('fetchLater') === 'off') window.fetchLater = undefined;
 lp.video.src = `${api}/learn/demo.webm`;
 addEventListener('pagehide', (event) => lp.events.push({ type: 'pagehide', persisted: event.persisted, at: Date.now() }));
 addEventListener('pageshow', (event) => lp.events.push({ type: 'pageshow', persisted: event.persisted, at: Date.now() }));
