@@ -86,6 +86,8 @@ describe('tracker in Chromium', { skip: skip ?? false }, () => {
     }, { what: 'l1 completed' });
     assert.ok(progress.lectures.l1.coverage >= 0.9, `coverage ${progress.lectures.l1.coverage}`);
     assert.equal(progress.completionPercentage, 50);
+    // The tracker asked the server after `ended` and reports the completion by footage played.
+    await page.waitForFunction(() => window.lp.events.some((e) => e.type === 'complete' && e.detail.by === 'coverage'), null, { timeout: 5000 });
     const events = await page.evaluate(() => window.lp.events.filter((e) => e.type === 'error'));
     assert.deepEqual(events, []);
     await page.close();

@@ -233,7 +233,8 @@ export function createTracker(options) {
     ended() {
       if (!ready) return;
       report(duration() ?? position(), false);
-      void flushNow();
+      // Completion by footage played is the server's decision: ask once the end is saved.
+      void flushNow().then(checkCompleted);
     },
   };
   for (const [type, handler] of Object.entries(handlers))
@@ -295,6 +296,16 @@ export function createTracker(options) {
     }
   }
 
+  async function checkCompleted() {
+    if (destroyed || sync.state.pending > 0) return;
+    try {
+      const progress = await readJson(await sync.request(`/api/v1/progress/${encodeURIComponent(courseId)}`));
+      if (progress?.lectures?.[lectureId]?.completed) emitter.emit('complete', { courseId, lectureId, by: 'coverage' });
+    } catch {
+      // Unknown for now; the next read of the course shows it.
+    }
+  }
+
   function finishResume() {
     if (ready || destroyed) return;
     ready = true;
@@ -329,7 +340,7 @@ export function createTracker(options) {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ courseId, lectureId }),
       }));
-      emitter.emit('complete', { courseId, lectureId });
+      emitter.emit('complete', { courseId, lectureId, by: 'mark' });
     },
     /** Whether pings are being reported (false until the resume seek has landed). */
     get ready() { return ready; },

@@ -179,6 +179,18 @@ test('page hide prefers fetchLater where the browser has it', async () => {
   assert.equal(JSON.parse(later[0].init.body).pings.at(-1).watchTime, 2);
 });
 
+test('after ended the tracker asks whether the server completed the lecture', async () => {
+  const { player, api, events } = setUp({ duration: 8 });
+  const answer = api.answer.bind(api);
+  api.answer = (entry) => (entry.path === '/api/v1/progress/c' && api.batches().length
+    ? json(200, { courseId: 'c', lectures: { l1: { position: 8, completed: true } } }) : answer(entry));
+  await settle();
+  player.play();
+  await player.run(9000);
+  await settle();
+  assert.deepEqual(events.filter((e) => e.type === 'complete').map((e) => e.detail), [{ courseId: 'c', lectureId: 'l1', by: 'coverage' }]);
+});
+
 test('markComplete posts the completion and emits complete', async () => {
   const { api, tracker, events } = setUp();
   await settle();
