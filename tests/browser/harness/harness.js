@@ -34,6 +34,15 @@ function getToken(options = {}) {
   return lp.token;
 }
 
+// Every ping batch this tab sends, timed in the browser (epoch ms, comparable across tabs).
+lp.sends = [];
+const realFetch = window.fetch.bind(window);
+window.fetch = async (url, init) => {
+  if (!String(url).endsWith('/api/v1/progress/batch')) return realFetch(url, init);
+  const send = { start: performance.timeOrigin + performance.now(), end: null, pings: JSON.parse(init.body).pings.length };
+  lp.sends.push(send);
+  try { return await realFetch(url, init); } finally { send.end = performance.timeOrigin + performance.now(); }
+};
 // fetchLater=off plays a browser without it, so the page hide goes out as a keepalive fetch.
 if (params.get('fetchLater') === 'off') window.fetchLater = undefined;
 lp.video.src = `${api}/learn/demo.webm`;
