@@ -1,53 +1,12 @@
-using LearnProgress.Api.Benchmark;
-using LearnProgress.Api.Courses;
-using LearnProgress.Api.Heatmap;
 using LearnProgress.Api.Hosting;
 using LearnProgress.Api.Learn;
-using LearnProgress.Api.Learners;
-using LearnProgress.Api.Operations;
-using LearnProgress.Api.Progress;
-using LearnProgress.Api.Security;
-using LearnProgress.Api.Stats;
-using Serilog;
 
 var builder = WebApplication.CreateBuilder(args);
-
-builder.AddRequestLogging();
-builder.AddProblemResponses();
-builder.AddApiJson();
-builder.AddBufferAndStore();
-builder.AddServiceMetrics();
-builder.AddTokenAuth();
-builder.AddDashboardAccess();
-builder.AddRequestProtection();
-builder.AddProgressServices();
-builder.AddFlushScheduling();
-builder.AddReadinessChecks();
-builder.AddOpenApiDocs();
+builder.AddLearnProgress();
 
 var app = builder.Build();
-
-app.UseSerilogRequestLogging();
-app.UseProblemResponses();
-app.UseRequestProtection();
-app.UseSwagger();
-app.UseSwaggerUI();
-app.UseAuthentication();
-app.UseRateLimits();
-app.UseAuthorization();
-
-app.MapProgressApi();
-app.MapHeatmapApi();
-app.MapStatsApi();
-app.MapSettingsApi();
-app.MapCoursesApi();
-app.MapOperationsApi();
-app.MapServiceMetrics();
-app.MapHangfireDashboardForAdmins();
-app.MapDevTokenApi();
-app.MapBenchmarkApi();
+app.UseLearnProgress();
 app.MapLearnPages();
-
 app.Run();
 
 public partial class Program;

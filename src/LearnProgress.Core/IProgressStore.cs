@@ -19,8 +19,8 @@ public interface IProgressStore
     Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, StoredLecture>>> ReadLecturesAsync(
         string userId, IReadOnlyCollection<string> courseIds, CancellationToken cancellationToken = default);
 
-    /// <summary>Stored days with any activity in [from, to], oldest first.</summary>
-    Task<IReadOnlyList<StoredDay>> ReadDaysAsync(string userId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default);
+    /// <summary>Stored days with any activity from <paramref name="first"/> to <paramref name="last"/>, oldest first.</summary>
+    Task<IReadOnlyList<StoredDay>> ReadDaysAsync(string userId, DateOnly first, DateOnly last, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The learner's totals, longest streak and the runs of active days that end on or after

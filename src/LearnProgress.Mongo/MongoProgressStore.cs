@@ -120,12 +120,12 @@ public sealed class MongoProgressStore : IProgressStore
             d => (IReadOnlyDictionary<string, StoredLecture>)StoredDocuments.Lectures(d), StringComparer.Ordinal);
     }
 
-    public async Task<IReadOnlyList<StoredDay>> ReadDaysAsync(string userId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StoredDay>> ReadDaysAsync(string userId, DateOnly first, DateOnly last, CancellationToken cancellationToken = default)
     {
         var filter = new BsonDocument
         {
             { Activity.UserId, userId },
-            { Activity.Date, new BsonDocument { { "$gte", Day(from) }, { "$lte", Day(to) } } },
+            { Activity.Date, new BsonDocument { { "$gte", Day(first) }, { "$lte", Day(last) } } },
         };
         var days = await _activity.Find(filter).Sort(new BsonDocument(Activity.Date, 1)).ToListAsync(cancellationToken);
         return days.Select(StoredDocuments.Day).ToList();
@@ -159,7 +159,7 @@ public sealed class MongoProgressStore : IProgressStore
         _database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);
 
     /// <summary>One unordered bulk write; returns the indexes of the models whose guard failed (a duplicate key), every other error throws.</summary>
-    private static async Task<HashSet<int>> BulkWriteAsync(IMongoCollection<BsonDocument> collection, IReadOnlyList<WriteModel<BsonDocument>> models, CancellationToken ct)
+    private static async Task<HashSet<int>> BulkWriteAsync(IMongoCollection<BsonDocument> collection, List<UpdateOneModel<BsonDocument>> models, CancellationToken ct)
     {
         if (models.Count == 0) return [];
         try

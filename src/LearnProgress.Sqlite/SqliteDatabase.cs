@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace LearnProgress.Sqlite;
 
 /// <summary>The embedded store's file: its schema, its connections, and the one writer SQLite takes at a time.</summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : IDisposable
 {
     private readonly string _connectionString;
 
@@ -43,6 +43,8 @@ public sealed class SqliteDatabase
         await _writeLock.WaitAsync(cancellationToken);
         return new Releaser(_writeLock);
     }
+
+    public void Dispose() => _writeLock.Dispose();
 
     private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
     {

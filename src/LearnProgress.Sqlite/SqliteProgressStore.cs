@@ -93,11 +93,11 @@ public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStor
         return result;
     }
 
-    public async Task<IReadOnlyList<StoredDay>> ReadDaysAsync(string userId, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<StoredDay>> ReadDaysAsync(string userId, DateOnly first, DateOnly last, CancellationToken cancellationToken = default)
     {
         await using var connection = database.Open();
         var rows = await connection.QueryAsync<(long Day, string Played, double Seconds, long Marks, long Completions)>(
-            Schema.ReadDays, new { user = userId, from = from.DayNumber, to = to.DayNumber });
+            Schema.ReadDays, new { user = userId, from = first.DayNumber, to = last.DayNumber });
         return rows.Select(r => new StoredDay(DateOnly.FromDayNumber((int)r.Day), Coverage.Parse(r.Played), r.Seconds, (int)r.Marks, (int)r.Completions)).ToList();
     }
 

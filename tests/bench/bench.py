@@ -128,7 +128,6 @@ class Bench:
                    Storage__DataDirectory=os.path.join(self.work, "data"),
                    Auth__SigningKey=self.key,
                    WriteBehind__FlushInterval=flush_interval,
-                   Benchmark__Enabled="true",
                    # The load comes from a few connections cycling through 10,000 learners' tokens; the
                    # per-learner budget is not what is measured here.
                    RateLimiting__PingTokensPerSecond="1000",
@@ -363,7 +362,7 @@ def table(results: dict) -> str:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--smoke", action="store_true", help="a few seconds per phase, to check the harness")
-    parser.add_argument("--api", required=True, help="path of the built LearnProgress.Api.dll")
+    parser.add_argument("--api", required=True, help="path of the built benchmark host, LearnProgress.Bench.Host.dll")
     parser.add_argument("--out", default=os.path.join(ROOT, "artifacts", "bench"))
     parser.add_argument("--keep", action="store_true", help="keep the working directory (logs, wrk output)")
     args = parser.parse_args()

@@ -3,7 +3,7 @@
 # all on 127.0.0.1, and writes artifacts/bench/results.json. Installs wrk and redis-server when they are missing.
 #   bash tests/bench/run.sh            full run (about 3 minutes)
 #   bash tests/bench/run.sh --smoke    a few seconds per phase, to check the harness
-#   --no-build --configuration Debug   reuse an existing build of src/LearnProgress.Api
+#   --no-build --configuration Debug   reuse an existing build of the benchmark host (tests/bench/LearnProgress.Bench.Host)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -22,6 +22,6 @@ done
 bash tests/install-tools.sh
 
 if [ "$build" = 1 ]; then
-  dotnet build src/LearnProgress.Api -c "$configuration" -nologo -v q
+  dotnet build tests/bench/LearnProgress.Bench.Host -c "$configuration" -nologo -v q
 fi
-exec timeout 600 python3 tests/bench/bench.py --api "src/LearnProgress.Api/bin/$configuration/net10.0/LearnProgress.Api.dll" "${args[@]}"
+exec timeout 600 python3 tests/bench/bench.py --api "tests/bench/LearnProgress.Bench.Host/bin/$configuration/net10.0/LearnProgress.Bench.Host.dll" "${args[@]}"

@@ -4,7 +4,7 @@ using LearnProgress.Core.Flushing;
 namespace LearnProgress.Api.Operations;
 
 /// <summary>The recurring Hangfire job that drains the write-behind buffer into the store.</summary>
-public sealed class FlushJob(WriteBehindFlusher flusher, ILogger<FlushJob> logger)
+public sealed partial class FlushJob(WriteBehindFlusher flusher, ILogger<FlushJob> logger)
 {
     public const string RecurringJobId = "write-behind-flush";
 
@@ -15,7 +15,9 @@ public sealed class FlushJob(WriteBehindFlusher flusher, ILogger<FlushJob> logge
     {
         var result = await flusher.FlushAsync(cancellationToken);
         if (result.Flushed > 0)
-            logger.LogInformation("Flushed {Keys} keys from {Buckets} buckets in {Elapsed} ms",
-                result.Flushed, result.Buckets, (int)result.Duration.TotalMilliseconds);
+            LogFlushed(logger, result.Flushed, result.Buckets, (int)result.Duration.TotalMilliseconds);
     }
+
+    [LoggerMessage(LogLevel.Information, "Flushed {Keys} keys from {Buckets} buckets in {Elapsed} ms")]
+    private static partial void LogFlushed(ILogger logger, int keys, int buckets, int elapsed);
 }

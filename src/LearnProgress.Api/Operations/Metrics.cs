@@ -13,7 +13,7 @@ using OpenTelemetry.Resources;
 namespace LearnProgress.Api.Operations;
 
 /// <summary>The service's metrics (<see cref="ProgressMetrics"/>), exported for Prometheus at /metrics.</summary>
-public static class Metrics
+public static partial class Metrics
 {
     public const string Path = "/metrics";
 
@@ -64,7 +64,7 @@ public static class Metrics
     }
 
     /// <summary>Backlog and oldest-change age need a scan of every bucket, so they are sampled, not read per scrape.</summary>
-    private sealed class BacklogSampler(IProgressBuffer buffer, ProgressMetrics metrics, TimeProvider time, ILogger<BacklogSampler> logger)
+    private sealed partial class BacklogSampler(IProgressBuffer buffer, ProgressMetrics metrics, TimeProvider time, ILogger<BacklogSampler> logger)
         : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -79,9 +79,12 @@ public static class Metrics
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // The readiness check reports an unreachable buffer; the gauges keep their last sample.
-                    logger.LogDebug(ex, "Could not sample the buffer backlog");
+                    LogSampleFailed(logger, ex);
                 }
             } while (await timer.WaitForNextTickAsync(stoppingToken));
         }
+
+        [LoggerMessage(LogLevel.Debug, "Could not sample the buffer backlog")]
+        private static partial void LogSampleFailed(ILogger logger, Exception exception);
     }
 }

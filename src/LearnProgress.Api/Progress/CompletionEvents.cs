@@ -4,14 +4,16 @@ using LearnProgress.Core.Progress;
 namespace LearnProgress.Api.Progress;
 
 /// <summary>In-process completion events: each completion is logged and handed to whoever subscribed.</summary>
-public sealed class CompletionEvents(ILogger<CompletionEvents> logger) : ICompletionListener
+public sealed partial class CompletionEvents(ILogger<CompletionEvents> logger) : ICompletionListener
 {
     public event Action<LectureCompleted>? Completed;
 
     public void OnCompleted(LectureCompleted completed)
     {
-        logger.LogInformation("Learner {UserId} completed {CourseId}/{LectureId} on {Day}",
-            completed.UserId, completed.CourseId, completed.LectureId, completed.Day);
+        LogCompleted(logger, completed.UserId, completed.CourseId, completed.LectureId, completed.Day);
         Completed?.Invoke(completed);
     }
+
+    [LoggerMessage(LogLevel.Information, "Learner {UserId} completed {CourseId}/{LectureId} on {Day}")]
+    private static partial void LogCompleted(ILogger logger, string userId, string courseId, string lectureId, DateOnly day);
 }

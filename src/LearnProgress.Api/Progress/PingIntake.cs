@@ -1,3 +1,4 @@
+using System.Globalization;
 using FluentValidation;
 using LearnProgress.Api.Courses;
 using LearnProgress.Core.Learning;
@@ -23,7 +24,7 @@ public sealed class PingIntake(IValidator<PingRequest> validator, CatalogCache c
         if (lecture is null)
             return (null, Reject(StatusCodes.Status404NotFound, "lectureId", $"Course '{course.Id}' has no lecture '{request.LectureId}'."));
         if (request.WatchTime > lecture.DurationSeconds)
-            return (null, Reject(StatusCodes.Status400BadRequest, "watchTime", $"must not exceed the lecture's duration ({lecture.DurationSeconds} s)."));
+            return (null, Reject(StatusCodes.Status400BadRequest, "watchTime", string.Create(CultureInfo.InvariantCulture, $"must not exceed the lecture's duration ({lecture.DurationSeconds} s).")));
 
         var clientTs = request.ClientTs ?? time.GetUtcNow().ToUnixTimeMilliseconds();
         var day = LearnerClock.DayOf(clientTs, zone);

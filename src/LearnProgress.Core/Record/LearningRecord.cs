@@ -93,7 +93,7 @@ public sealed class LearningRecord(IProgressBuffer buffer, IProgressStore store,
         return answer;
     }
 
-    private DayActivity Day(DateOnly day, StoredDay? stored, Pending pending)
+    private static DayActivity Day(DateOnly day, StoredDay? stored, Pending pending)
     {
         var seconds = pending.Activity.TryGetValue(day, out var played) ? RecordRules.MergeDay(stored, played).Seconds : stored?.Seconds ?? 0;
         var completions = (stored?.Completions ?? 0) + pending.Completions.Count(c => c.Day == day);

@@ -24,7 +24,7 @@ public sealed partial class CrossLearnerWalkTests(EmbeddedAppFixture fixture) : 
 
     private sealed record Route(string Method, string Pattern, bool Anonymous, bool AdminOnly);
 
-    private IReadOnlyList<Route> Routes() => App.Services.GetRequiredService<EndpointDataSource>().Endpoints
+    private List<Route> Routes() => App.Services.GetRequiredService<EndpointDataSource>().Endpoints
         .OfType<RouteEndpoint>()
         .SelectMany(e =>
         {

@@ -22,7 +22,7 @@ public sealed class HostileInputTests(EmbeddedAppFixture fixture) : IClassFixtur
     /// One hostile request. In <see cref="Path"/> and <see cref="Body"/>, $C is the case's course (lectures l1 of 600 s,
     /// l2 of 300 s). <see cref="Field"/>, when set, must be named in the problem's errors.
     /// </summary>
-    public sealed record Case(string Method, string Path, string? Body, HttpStatusCode Status, string? Field = null,
+    public sealed record HostileCase(string Method, string Path, string? Body, HttpStatusCode Status, string? Field = null,
         Caller Caller = Caller.Learner, Kind Token = default, string ContentType = "application/json");
 
     private const string Save = "/api/v1/progress/save";
@@ -56,7 +56,7 @@ public sealed class HostileInputTests(EmbeddedAppFixture fixture) : IClassFixtur
         ("plus sign", "+5"), ("digit separator", "1_000"),
     ];
 
-    private static readonly Lazy<Dictionary<string, Case>> All = new(BuildCases);
+    private static readonly Lazy<Dictionary<string, HostileCase>> All = new(BuildCases);
 
     public static TheoryData<string> CaseNames() => new(All.Value.Keys);
 
@@ -103,7 +103,7 @@ public sealed class HostileInputTests(EmbeddedAppFixture fixture) : IClassFixtur
             $"{catalog.Title} {catalog.TotalLectures} " + string.Join(",", catalog.Lectures.Select(l => $"{l.Id}:{l.Title}:{l.DurationSeconds}")));
     }
 
-    private static HttpRequestMessage Build(Case hostile, string user, string course)
+    private static HttpRequestMessage Build(HostileCase hostile, string user, string course)
     {
         var path = hostile.Path.Replace("$C", course);
         var token = hostile.Caller switch
@@ -129,10 +129,10 @@ public sealed class HostileInputTests(EmbeddedAppFixture fixture) : IClassFixtur
         return request;
     }
 
-    private static Dictionary<string, Case> BuildCases()
+    private static Dictionary<string, HostileCase> BuildCases()
     {
-        var cases = new Dictionary<string, Case>();
-        void Add(string name, Case hostile) => cases.Add(name, hostile);
+        var cases = new Dictionary<string, HostileCase>();
+        void Add(string name, HostileCase hostile) => cases.Add(name, hostile);
         const HttpStatusCode bad = HttpStatusCode.BadRequest;
 
         // Every id field of a ping, with every id that is not one.

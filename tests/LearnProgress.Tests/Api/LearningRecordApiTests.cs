@@ -32,7 +32,7 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
     private long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
     private List<LectureCompleted> EventsFor(string user) { lock (_events) return _events.Where(e => e.UserId == user).ToList(); }
 
-    private async Task<JsonElement> GetAsync(HttpClient client, string url)
+    private static async Task<JsonElement> GetAsync(HttpClient client, string url)
     {
         var response = await client.GetAsync(url);
         Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
@@ -117,7 +117,7 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
     }
 
     /// <summary>Every figure the learner can read, as the API answers it.</summary>
-    private async Task<string> FiguresAsync(HttpClient learner, string course) => string.Join("\n",
+    private static async Task<string> FiguresAsync(HttpClient learner, string course) => string.Join("\n",
         (await GetAsync(learner, $"/api/v1/progress/{course}")).GetRawText(),
         (await GetAsync(learner, "/api/v1/progress/heatmap/data?days=3")).GetRawText(),
         (await GetAsync(learner, "/api/v1/stats/student")).GetRawText(),

@@ -279,7 +279,7 @@ public sealed class RedisProgressApiTests(RedisAppFixture fixture) : ProgressApi
         for (var wait = 0; wait < 50 && !(await redis.KeyExistsAsync($"lp:cache:catalog:course:{course}") && await redis.KeyExistsAsync($"lp:cache:learner:zone:{user}")); wait++)
             await Task.Delay(100);
         async Task<Dictionary<string, long>> CallsByCommand() => (await server.InfoAsync("commandstats")).SelectMany(g => g)
-            .ToDictionary(kv => kv.Key["cmdstat_".Length..], kv => long.Parse(kv.Value.Split(',')[0].Split('=')[1]));
+            .ToDictionary(kv => kv.Key["cmdstat_".Length..], kv => long.Parse(kv.Value.Split(',')[0].Split('=')[1], System.Globalization.CultureInfo.InvariantCulture));
 
         var before = await CallsByCommand();
         for (var i = 2; i < 12; i++)

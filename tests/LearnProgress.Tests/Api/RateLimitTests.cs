@@ -28,7 +28,7 @@ public sealed class RateLimitTests(RateLimitTests.SmallLimits fixture) : IClassF
     private static async Task AssertTooManyAsync(HttpResponseMessage response)
     {
         await response.AssertProblemAsync(HttpStatusCode.TooManyRequests);
-        var retryAfter = int.Parse(Assert.Single(response.Headers.GetValues("Retry-After")));
+        var retryAfter = int.Parse(Assert.Single(response.Headers.GetValues("Retry-After")), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 60);
     }
 
@@ -99,7 +99,7 @@ public sealed class RateLimitTests(RateLimitTests.SmallLimits fixture) : IClassF
         var refused = await SendFromAsync(app, flooding, "/health/live");
         var problem = JsonDocument.Parse(await new StreamReader(refused.Body).ReadToEndAsync()).RootElement;
         Assert.Equal(429, problem.GetProperty("status").GetInt32());
-        Assert.InRange(int.Parse(refused.Headers.RetryAfter.ToString()), 1, 60);
+        Assert.InRange(int.Parse(refused.Headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
         // A bad token is no token: the same address is still refused.
         Assert.Equal(429, (await SendFromAsync(app, flooding, "/api/v1/progress/x", "Bearer not-a-jwt")).StatusCode);
         // A learner's token from that address, and anyone from another address, carry on.

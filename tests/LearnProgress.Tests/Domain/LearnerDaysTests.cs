@@ -1,3 +1,4 @@
+using System.Globalization;
 using LearnProgress.Core.Learning;
 
 namespace LearnProgress.Tests.Domain;
@@ -42,12 +43,12 @@ public sealed class LearnerDaysTests
     [InlineData("../../etc/passwd", false)]
     public void Only_iana_zones_are_taken(string id, bool valid) => Assert.Equal(valid, LearnerClock.TryFindZone(id, out _));
 
-    private static DayRun Run(string start, string end) => new(DateOnly.Parse(start), DateOnly.Parse(end));
+    private static DayRun Run(string start, string end) => new(DateOnly.Parse(start, CultureInfo.InvariantCulture), DateOnly.Parse(end, CultureInfo.InvariantCulture));
 
     [Fact]
     public void A_late_day_joins_the_two_runs_around_it()
     {
-        var (joined, replaced) = Streaks.Join(DateOnly.Parse("2026-05-05"), Run("2026-05-01", "2026-05-04"), Run("2026-05-06", "2026-05-09"));
+        var (joined, replaced) = Streaks.Join(DateOnly.Parse("2026-05-05", CultureInfo.InvariantCulture), Run("2026-05-01", "2026-05-04"), Run("2026-05-06", "2026-05-09"));
         Assert.Equal(Run("2026-05-01", "2026-05-09"), joined);
         Assert.Equal(9, joined.Length);
         Assert.Equal(2, replaced.Count);
@@ -56,7 +57,7 @@ public sealed class LearnerDaysTests
     [Fact]
     public void A_day_next_to_nothing_starts_a_run()
     {
-        var (joined, replaced) = Streaks.Join(DateOnly.Parse("2026-05-05"), null, null);
+        var (joined, replaced) = Streaks.Join(DateOnly.Parse("2026-05-05", CultureInfo.InvariantCulture), null, null);
         Assert.Equal(Run("2026-05-05", "2026-05-05"), joined);
         Assert.Empty(replaced);
     }
@@ -64,20 +65,20 @@ public sealed class LearnerDaysTests
     [Fact]
     public void A_streak_runs_across_a_month_end()
     {
-        var (joined, _) = Streaks.Join(DateOnly.Parse("2026-02-01"), Run("2026-01-30", "2026-01-31"), null);
+        var (joined, _) = Streaks.Join(DateOnly.Parse("2026-02-01", CultureInfo.InvariantCulture), Run("2026-01-30", "2026-01-31"), null);
         Assert.Equal(3, joined.Length);
-        var (current, longest, last) = Streaks.Compute([joined], [], 3, DateOnly.Parse("2026-02-01"));
-        Assert.Equal((3, 3, DateOnly.Parse("2026-02-01")), (current, longest, last));
+        var (current, longest, last) = Streaks.Compute([joined], [], 3, DateOnly.Parse("2026-02-01", CultureInfo.InvariantCulture));
+        Assert.Equal((3, 3, DateOnly.Parse("2026-02-01", CultureInfo.InvariantCulture)), (current, longest, last));
     }
 
     [Fact]
     public void The_current_streak_may_end_yesterday_but_not_earlier()
     {
         var runs = new[] { Run("2026-05-01", "2026-05-04") };
-        Assert.Equal(4, Streaks.Compute(runs, [], 4, DateOnly.Parse("2026-05-04")).Current);
-        Assert.Equal(4, Streaks.Compute(runs, [], 4, DateOnly.Parse("2026-05-05")).Current);
-        Assert.Equal(0, Streaks.Compute(runs, [], 4, DateOnly.Parse("2026-05-06")).Current);
-        Assert.Equal(4, Streaks.Compute(runs, [], 4, DateOnly.Parse("2026-05-06")).Longest);
+        Assert.Equal(4, Streaks.Compute(runs, [], 4, DateOnly.Parse("2026-05-04", CultureInfo.InvariantCulture)).Current);
+        Assert.Equal(4, Streaks.Compute(runs, [], 4, DateOnly.Parse("2026-05-05", CultureInfo.InvariantCulture)).Current);
+        Assert.Equal(0, Streaks.Compute(runs, [], 4, DateOnly.Parse("2026-05-06", CultureInfo.InvariantCulture)).Current);
+        Assert.Equal(4, Streaks.Compute(runs, [], 4, DateOnly.Parse("2026-05-06", CultureInfo.InvariantCulture)).Longest);
     }
 
     [Fact]
@@ -85,15 +86,15 @@ public sealed class LearnerDaysTests
     {
         var runs = new[] { Run("2026-05-01", "2026-05-03"), Run("2026-05-05", "2026-05-06") };
 
-        var (current, longest, last) = Streaks.Compute(runs, [DateOnly.Parse("2026-05-04"), DateOnly.Parse("2026-05-07")], 3, DateOnly.Parse("2026-05-07"));
+        var (current, longest, last) = Streaks.Compute(runs, [DateOnly.Parse("2026-05-04", CultureInfo.InvariantCulture), DateOnly.Parse("2026-05-07", CultureInfo.InvariantCulture)], 3, DateOnly.Parse("2026-05-07", CultureInfo.InvariantCulture));
 
-        Assert.Equal((7, 7, DateOnly.Parse("2026-05-07")), (current, longest, last));
+        Assert.Equal((7, 7, DateOnly.Parse("2026-05-07", CultureInfo.InvariantCulture)), (current, longest, last));
     }
 
     [Fact]
     public void The_longest_streak_never_decreases()
     {
-        var (_, longest, _) = Streaks.Compute([Run("2026-05-06", "2026-05-06")], [], 12, DateOnly.Parse("2026-05-06"));
+        var (_, longest, _) = Streaks.Compute([Run("2026-05-06", "2026-05-06")], [], 12, DateOnly.Parse("2026-05-06", CultureInfo.InvariantCulture));
         Assert.Equal(12, longest);
     }
 

@@ -50,7 +50,7 @@ public sealed class StoreCalls
     {
         public Task<RecordPlan> ApplyAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken ct = default) => calls.Count(inner.ApplyAsync(change, plan, ct));
         public Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, StoredLecture>>> ReadLecturesAsync(string userId, IReadOnlyCollection<string> courseIds, CancellationToken ct = default) => calls.Count(inner.ReadLecturesAsync(userId, courseIds, ct));
-        public Task<IReadOnlyList<StoredDay>> ReadDaysAsync(string userId, DateOnly from, DateOnly to, CancellationToken ct = default) => calls.Count(inner.ReadDaysAsync(userId, from, to, ct));
+        public Task<IReadOnlyList<StoredDay>> ReadDaysAsync(string userId, DateOnly first, DateOnly last, CancellationToken ct = default) => calls.Count(inner.ReadDaysAsync(userId, first, last, ct));
         public Task<LearnerSummary> ReadSummaryAsync(string userId, DateOnly runsEndingFrom, CancellationToken ct = default) => calls.Count(inner.ReadSummaryAsync(userId, runsEndingFrom, ct));
         public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadCompletedLecturesAsync(string userId, CancellationToken ct = default) => calls.Count(inner.ReadCompletedLecturesAsync(userId, ct));
         public Task CheckAsync(CancellationToken ct = default) => calls.Count(inner.CheckAsync(ct));

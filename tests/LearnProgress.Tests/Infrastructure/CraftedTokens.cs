@@ -9,7 +9,7 @@ public static class CraftedTokens
 {
     public enum Kind
     {
-        Expired, NotYetValid, Unsigned, UnsignedWithSignature, OtherKey, OtherIssuer, OtherAudience,
+        Expired, NotYetValid, NoSignature, NoneWithSignature, OtherKey, OtherIssuer, OtherAudience,
         Hs512SameKey, Rs256HeaderHmacSignature, NoExpiry, Tampered, Garbage, Empty,
     }
 
@@ -27,8 +27,8 @@ public static class CraftedTokens
         {
             case Kind.Expired: (claims["iat"], claims["nbf"], claims["exp"]) = (now - 7200, now - 7200, now - 3600); break;
             case Kind.NotYetValid: (claims["nbf"], claims["exp"]) = (now + 3600, now + 7200); break;
-            case Kind.Unsigned: return $"{Part(new { alg = "none", typ = "JWT" })}.{Part(claims)}.";
-            case Kind.UnsignedWithSignature: alg = "none"; break;
+            case Kind.NoSignature: return $"{Part(new { alg = "none", typ = "JWT" })}.{Part(claims)}.";
+            case Kind.NoneWithSignature: alg = "none"; break;
             case Kind.OtherKey: key = "another-signing-key-that-is-long-enough-0123456789"; break;
             case Kind.OtherIssuer: claims["iss"] = "someone-else"; break;
             case Kind.OtherAudience: claims["aud"] = "someone-else"; break;

@@ -34,7 +34,7 @@ public sealed class RedisServer : IAsyncLifetime
             try
             {
                 _process = Process.Start(new ProcessStartInfo("redis-server",
-                    ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                    ["--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
                 {
                     RedirectStandardOutput = true,
                     UseShellExecute = false,

@@ -8,21 +8,18 @@ using LearnProgress.Core.Record;
 using LearnProgress.Core.Progress;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace LearnProgress.Api.Benchmark;
+namespace LearnProgress.Bench.Host;
 
 /// <summary>
-/// Yardsticks for tests/bench, mapped only with <c>Benchmark:Enabled=true</c>. Both sit behind the same middleware,
+/// Yardsticks for the benchmark. Both sit behind the same middleware,
 /// authentication and learner check as the ping endpoint and read the same body, so the benchmark compares like with
 /// like: <c>bare</c> does none of the service's work (the web stack's ceiling), <c>through</c> writes each ping
 /// straight into the store (the design the write-behind buffer replaces).
 /// </summary>
 public static class BenchmarkApi
 {
-    public const string EnabledKey = "Benchmark:Enabled";
-
     public static void MapBenchmarkApi(this WebApplication app)
     {
-        if (!app.Configuration.GetValue<bool>(EnabledKey)) return;
         var group = app.MapGroup("/api/v1/bench").RequireLearner().ExcludeFromDescription();
         group.MapPost("/bare", Bare);
         group.MapPost("/through", Through).WithPingMetrics();

@@ -1,0 +1,54 @@
+using LearnProgress.Api.Courses;
+using LearnProgress.Api.Heatmap;
+using LearnProgress.Api.Learners;
+using LearnProgress.Api.Operations;
+using LearnProgress.Api.Progress;
+using LearnProgress.Api.Security;
+using LearnProgress.Api.Stats;
+using Serilog;
+
+namespace LearnProgress.Api.Hosting;
+
+/// <summary>The whole service, so <c>Program.cs</c> and any host that embeds the service compose it the same way.</summary>
+public static class ServiceComposition
+{
+    public static WebApplicationBuilder AddLearnProgress(this WebApplicationBuilder builder)
+    {
+        builder.AddRequestLogging();
+        builder.AddProblemResponses();
+        builder.AddApiJson();
+        builder.AddBufferAndStore();
+        builder.AddServiceMetrics();
+        builder.AddTokenAuth();
+        builder.AddDashboardAccess();
+        builder.AddRequestProtection();
+        builder.AddProgressServices();
+        builder.AddFlushScheduling();
+        builder.AddReadinessChecks();
+        builder.AddOpenApiDocs();
+        return builder;
+    }
+
+    public static WebApplication UseLearnProgress(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging();
+        app.UseProblemResponses();
+        app.UseRequestProtection();
+        app.UseSwagger();
+        app.UseSwaggerUI();
+        app.UseAuthentication();
+        app.UseRateLimits();
+        app.UseAuthorization();
+
+        app.MapProgressApi();
+        app.MapHeatmapApi();
+        app.MapStatsApi();
+        app.MapSettingsApi();
+        app.MapCoursesApi();
+        app.MapOperationsApi();
+        app.MapServiceMetrics();
+        app.MapHangfireDashboardForAdmins();
+        app.MapDevTokenApi();
+        return app;
+    }
+}
