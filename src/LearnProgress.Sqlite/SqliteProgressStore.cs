@@ -12,6 +12,18 @@ public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStor
 {
     public async Task<RecordPlan> ApplyAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await ApplyOnceAsync(change, plan, cancellationToken);
+        }
+        catch (SqliteException ex) when (SqliteDatabase.IsUnavailable(ex))
+        {
+            throw new StoreUnavailableException($"The SQLite store cannot take the write now: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<RecordPlan> ApplyOnceAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken cancellationToken)
+    {
         using var writing = await database.WriteLockAsync(cancellationToken);
         await using var connection = database.Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
