@@ -1,5 +1,6 @@
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.Heatmap;
+using LearnProgress.Api.Learn;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Progress;
@@ -49,6 +50,7 @@ public static class ServiceComposition
         app.MapServiceMetrics();
         app.MapHangfireDashboardForAdmins();
         app.MapDevTokenApi();
+        app.MapLearnPages();
         return app;
     }
 }
