@@ -34,6 +34,7 @@ app.UseSwaggerUI();
 app.UseAuthentication();
 app.UseRateLimits();
 app.UseAuthorization();
+app.UseStrictJson();
 
 app.MapProgressApi();
 app.MapHeatmapApi();

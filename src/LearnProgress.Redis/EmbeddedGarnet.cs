@@ -6,17 +6,34 @@ using Microsoft.Extensions.Logging;
 
 namespace LearnProgress.Redis;
 
+/// <summary>How the embedded Garnet keeps its files bounded: a checkpoint on a schedule and whenever the AOF passes a size.</summary>
+/// <param name="CheckpointInterval">Time between background checkpoints; each one lets the AOF behind it be deleted.</param>
+/// <param name="AofSizeLimitBytes">An AOF larger than this gets a checkpoint at once (checked every few seconds), whatever the schedule.</param>
+public sealed record EmbeddedGarnetSettings(TimeSpan CheckpointInterval, long AofSizeLimitBytes)
+{
+    public static readonly EmbeddedGarnetSettings Default = new(TimeSpan.FromMinutes(5), 64L << 20);
+}
+
 /// <summary>
 /// Garnet hosted in-process for the embedded mode: loopback only, a random password, Lua scripts run as
 /// transactions, and every write committed to the AOF before it is acknowledged, so a ping answered 2xx survives
 /// a killed process.
 /// </summary>
+/// <remarks>
+/// Disk and restart time stay bounded by checkpoints. Garnet notes the AOF tail when a checkpoint starts and, only
+/// once the checkpoint is complete on disk, truncates the AOF up to that address; recovery loads the newest complete
+/// checkpoint and replays the AOF after its address. A process killed during a checkpoint therefore recovers from
+/// the previous checkpoint plus the whole untruncated AOF, and no acknowledged write is lost. Truncation deletes
+/// whole AOF segment files, so segments are kept small (the default of 1 GiB would never be deleted here), and
+/// older checkpoints are removed when a newer one completes.
+/// </remarks>
 public sealed class EmbeddedGarnet : IDisposable
 {
     private readonly GarnetServer _server;
 
-    public EmbeddedGarnet(string directory, ILoggerFactory? loggerFactory = null)
+    public EmbeddedGarnet(string directory, ILoggerFactory? loggerFactory = null, EmbeddedGarnetSettings? settings = null)
     {
+        settings ??= EmbeddedGarnetSettings.Default;
         Directory.CreateDirectory(directory);
         Port = FreeLoopbackPort();
         Password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
@@ -29,6 +46,19 @@ public sealed class EmbeddedGarnet : IDisposable
             "--checkpointdir", directory,
             "--aof", "--aof-commit-wait", "--aof-commit-freq", "0",
             "--recover",
+            "--checkpoint-freq", Seconds(settings.CheckpointInterval),
+            "--aof-size-limit", settings.AofSizeLimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--aof-size-limit-enforce-frequency", "5",
+            // Truncation deletes whole segment files; pages must be at least twice the main log's page size.
+            "--aof-segment-size", "8m",
+            "--aof-page-size", "2m",
+            "--aof-memory", "16m",
+            // Progress hashes are small and there are at most a few hundred thousand live keys: a 16 MiB index
+            // holds a million entries without growing, and the log's memory bounds what a checkpoint writes.
+            "--index", "16m",
+            "--storage-tier", "--logdir", Path.Combine(directory, "log"),
+            "--memory", "128m", "--page", "1m", "--segment", "4m",
+            "--compaction-freq", "30", "--compaction-type", "Lookup", "--compaction-max-segments", "8",
             // The managed device needs no native libaio, so a machine with only the .NET SDK runs it.
             "--device-type", "RandomAccess",
             "--no-pubsub",
@@ -64,6 +94,9 @@ public sealed class EmbeddedGarnet : IDisposable
             }
         }
     }
+
+    private static string Seconds(TimeSpan interval) =>
+        Math.Max(1, (int)interval.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static int FreeLoopbackPort()
     {
