@@ -6,10 +6,14 @@ using Microsoft.Extensions.Logging;
 
 namespace LearnProgress.Redis;
 
-/// <summary>How the embedded Garnet keeps its files bounded: a checkpoint on a schedule and whenever the AOF passes a size.</summary>
-/// <param name="CheckpointInterval">Time between background checkpoints; each one lets the AOF behind it be deleted.</param>
-/// <param name="AofSizeLimitBytes">An AOF larger than this gets a checkpoint at once (checked every few seconds), whatever the schedule.</param>
-public sealed record EmbeddedGarnetSettings(TimeSpan CheckpointInterval, long AofSizeLimitBytes)
+/// <summary>How the embedded Garnet keeps memory and files bounded.</summary>
+/// <param name="CheckpointInterval">
+/// Time between background checkpoints; each lets the AOF behind it, and log segments compacted before it, be deleted.
+/// Compaction runs on the same schedule.
+/// </param>
+/// <param name="AofSizeLimitBytes">An AOF larger than this gets a checkpoint at once (checked every 5 s), whatever the schedule.</param>
+/// <param name="LogMemoryBytes">Memory for the newest records; older ones live in log segments on disk until compaction.</param>
+public sealed record EmbeddedGarnetSettings(TimeSpan CheckpointInterval, long AofSizeLimitBytes, long LogMemoryBytes = 128L << 20)
 {
     public static readonly EmbeddedGarnetSettings Default = new(TimeSpan.FromMinutes(5), 64L << 20);
 }
@@ -47,18 +51,20 @@ public sealed class EmbeddedGarnet : IDisposable
             "--aof", "--aof-commit-wait", "--aof-commit-freq", "0",
             "--recover",
             "--checkpoint-freq", Seconds(settings.CheckpointInterval),
-            "--aof-size-limit", settings.AofSizeLimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--aof-size-limit", Bytes(settings.AofSizeLimitBytes),
             "--aof-size-limit-enforce-frequency", "5",
-            // Truncation deletes whole segment files; pages must be at least twice the main log's page size.
-            "--aof-segment-size", "8m",
-            "--aof-page-size", "2m",
-            "--aof-memory", "16m",
-            // Progress hashes are small and there are at most a few hundred thousand live keys: a 16 MiB index
-            // holds a million entries without growing, and the log's memory bounds what a checkpoint writes.
-            "--index", "16m",
+            // Truncation deletes whole AOF segment files (1 GiB by default: never, here). An AOF page must be at least
+            // twice the main log's page.
+            "--aof-segment-size", "8m", "--aof-page-size", "2m", "--aof-memory", "16m",
+            // The log is tiered: the newest records in memory, older ones in segment files under log/. Without a tier
+            // Garnet's log lives in memory only and would drop its oldest records once full. Progress values are small
+            // (a few hundred bytes), so 1 MiB pages; a 16 MiB index holds a million keys without resizing.
             "--storage-tier", "--logdir", Path.Combine(directory, "log"),
-            "--memory", "128m", "--page", "1m", "--segment", "4m",
-            "--compaction-freq", "30", "--compaction-type", "Lookup", "--compaction-max-segments", "8",
+            "--memory", Bytes(settings.LogMemoryBytes), "--page", "1m", "--segment", "4m", "--index", "16m",
+            // Every checkpoint makes the next update of each key copy it to the log's tail, and flushed keys expire, so
+            // the log fills with dead records. Lookup compaction copies the live ones forward (nothing is lost) once the
+            // immutable part passes 8 segments; the next checkpoint deletes the compacted segment files.
+            "--compaction-freq", Seconds(settings.CheckpointInterval), "--compaction-type", "Lookup", "--compaction-max-segments", "8",
             // The managed device needs no native libaio, so a machine with only the .NET SDK runs it.
             "--device-type", "RandomAccess",
             "--no-pubsub",
@@ -94,6 +100,8 @@ public sealed class EmbeddedGarnet : IDisposable
             }
         }
     }
+
+    private static string Bytes(long bytes) => bytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Seconds(TimeSpan interval) =>
         Math.Max(1, (int)interval.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -17,8 +17,8 @@ public sealed class ServiceHealth
     private readonly Counter<long> _unavailable;
     private int _consecutiveFlushFailures;
     private string? _lastFlushError;
-    private long _bufferMemoryUsed = -1;
-    private long _bufferMemoryLimit = -1;
+    private long _bufferMemoryUsed;
+    private long _bufferMemoryLimit;
 
     public ServiceHealth(IMeterFactory meters, TimeProvider time, Microsoft.Extensions.Options.IOptions<WriteBehindOptions> writeBehind)
     {
@@ -34,10 +34,10 @@ public sealed class ServiceHealth
         // Lets an alert compare the backlog's age with the configured interval instead of a copied constant.
         meter.CreateObservableGauge("learnprogress.flush.interval", () => flushInterval, "s",
             "The configured interval of the recurring flush (WriteBehind:FlushInterval).");
-        meter.CreateObservableGauge("learnprogress.buffer.memory.used", () => Observe(ref _bufferMemoryUsed), "By",
-            "Memory the buffer's Redis uses (the fullest node of a cluster; sampled).");
-        meter.CreateObservableGauge("learnprogress.buffer.memory.limit", () => Observe(ref _bufferMemoryLimit), "By",
-            "The buffer's Redis maxmemory for that node; 0 when it has none (sampled).");
+        meter.CreateObservableGauge("learnprogress.buffer.memory.used", () => Interlocked.Read(ref _bufferMemoryUsed), "By",
+            "Memory the buffer's Redis uses (the fullest node of a cluster; sampled; 0 until known).");
+        meter.CreateObservableGauge("learnprogress.buffer.memory.limit", () => Interlocked.Read(ref _bufferMemoryLimit), "By",
+            "The buffer's Redis maxmemory for that node; 0 when it has none or it is not known (sampled).");
     }
 
     public DateTimeOffset? LastFlushSucceeded { get; private set; }
@@ -68,12 +68,6 @@ public sealed class ServiceHealth
     {
         Interlocked.Exchange(ref _bufferMemoryUsed, used);
         Interlocked.Exchange(ref _bufferMemoryLimit, limit);
-    }
-
-    private static IEnumerable<Measurement<long>> Observe(ref long field)
-    {
-        var value = Interlocked.Read(ref field);
-        return value < 0 ? [] : [new Measurement<long>(value)];
     }
 
     /// <summary>Readiness stays up while flushes fail (pings are still taken and kept) but says Degraded, and why.</summary>

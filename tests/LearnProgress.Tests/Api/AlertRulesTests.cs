@@ -41,15 +41,15 @@ public sealed partial class AlertRulesTests(RedisAppFixture fixture) : IClassFix
 
         // The memory gauges come from the backlog sampler (every 5 s).
         var exposition = "";
-        for (var attempt = 0; attempt < 100 && !exposition.Contains("learnprogress_buffer_memory_used_bytes", StringComparison.Ordinal); attempt++)
+        for (var attempt = 0; attempt < 40 && !exposition.Contains("learnprogress_buffer_memory_used_bytes", StringComparison.Ordinal); attempt++)
         {
             exposition = await anonymous.GetStringAsync("/metrics");
-            if (!exposition.Contains("learnprogress_buffer_memory_used_bytes", StringComparison.Ordinal)) await Task.Delay(100);
+            if (!exposition.Contains("learnprogress_buffer_memory_used_bytes", StringComparison.Ordinal)) await Task.Delay(OperatorSignalTests.ScrapeCache);
         }
         var exported = MetricName().Matches(exposition).Select(m => m.Value).ToHashSet();
 
         foreach (var metric in named.Except(NotYetExported).Where(m => m != UnavailableMetric))
-            Assert.True(exported.Contains(metric), $"The rules name {metric}, which /metrics does not export.");
+            Assert.True(exported.Contains(metric), $"The rules name {metric}, which /metrics does not export:\n{exposition}");
         // Once the service exports it, it must leave this list (and README's note).
         Assert.DoesNotContain(NotYetExported, exported.Contains);
     }

@@ -18,11 +18,11 @@ public sealed class EmbeddedStorageTests(ITestOutputHelper output)
 
     private const int Learners = 2_000;
     private const int PingsPerCall = 20;
-    private const int Rounds = 2;
+    private const int Rounds = 4;
     private const int PingsPerRound = 50_000;
     private const int Buckets = 64;
 
-    private static readonly EmbeddedGarnetSettings Settings = new(TimeSpan.FromSeconds(10), 4L << 20);
+    private static readonly EmbeddedGarnetSettings Settings = new(TimeSpan.FromSeconds(10), 4L << 20, LogMemoryBytes: 16L << 20);
 
     [Fact]
     public async Task Disk_use_and_restart_time_do_not_grow_with_the_pings_received()
@@ -69,6 +69,7 @@ public sealed class EmbeddedStorageTests(ITestOutputHelper output)
                 var before = DirectorySize(directory);
                 var size = await SettledSizeAsync(directory);
                 sizes.Add(size);
+                output.WriteLine(Breakdown(directory));
                 output.WriteLine($"round {round}: {PingsPerRound:N0} pings in {pingSeconds:F1} s (slowest call {slowestTicks * 1000.0 / Stopwatch.Frequency:F0} ms), {flushed:N0} keys flushed, " +
                                  $"disk {before / 1024.0 / 1024:F1} MiB before the checkpoint, {size / 1024.0 / 1024:F1} MiB after");
             }
@@ -106,6 +107,11 @@ public sealed class EmbeddedStorageTests(ITestOutputHelper output)
         }
         return smallest;
     }
+
+    private static string Breakdown(string directory) =>
+        string.Join(", ", new DirectoryInfo(directory).EnumerateDirectories("*", SearchOption.AllDirectories)
+            .Where(d => d.EnumerateFiles().Any())
+            .Select(d => $"{Path.GetRelativePath(directory, d.FullName)} {d.EnumerateFiles().Sum(f => f.Length) / 1024.0 / 1024:F1} MiB"));
 
     private static long DirectorySize(string directory) =>
         new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f =>
