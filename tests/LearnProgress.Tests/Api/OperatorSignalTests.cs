@@ -7,6 +7,7 @@ using Microsoft.Data.Sqlite;
 namespace LearnProgress.Tests.Api;
 
 /// <summary>Probes are never refused; refusals are counted; failing flushes show in readiness and metrics.</summary>
+[Collection(Serial.Name)]
 public sealed class OperatorSignalTests
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace LearnProgress.Tests.Api;
 /// 500 or a hang), readiness says so at once, and the service heals by itself when Redis returns, even if it
 /// started while Redis was down.
 /// </summary>
+[Collection(Serial.Name)]
 public sealed class OutageTests(ITestOutputHelper output)
 {
     // About a second, with room for a test machine shared with other work.

@@ -10,6 +10,7 @@ namespace LearnProgress.Tests.Buffer;
 /// The embedded Garnet's files stay bounded: with a fixed set of learners, disk use and the time to restart depend on
 /// what is buffered, not on how many pings were ever received, once the keys are flushed.
 /// </summary>
+[Collection(Serial.Name)]
 public sealed class EmbeddedStorageTests(ITestOutputHelper output)
 {
     // The limits README states for this workload (2,000 learners × 5 lectures, sessions and segments on every ping).
@@ -39,7 +40,8 @@ public sealed class EmbeddedStorageTests(ITestOutputHelper output)
         var day = DateOnly.FromDateTime(DateTime.UtcNow);
 
         var garnet = new EmbeddedGarnet(directory, settings: Settings);
-        var connection = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString);
+        // The test measures disk, not latency: a call slowed by a busy machine must not fail it.
+        var connection = await ConnectionMultiplexer.ConnectAsync(garnet.ConnectionString + ",asyncTimeout=30000,syncTimeout=30000");
         try
         {
             for (var round = 1; round <= Rounds; round++)
