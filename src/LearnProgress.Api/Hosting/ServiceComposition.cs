@@ -40,6 +40,7 @@ public static class ServiceComposition
         app.UseAuthentication();
         app.UseRateLimits();
         app.UseAuthorization();
+        app.UseStrictJson();
 
         app.MapProgressApi();
         app.MapHeatmapApi();

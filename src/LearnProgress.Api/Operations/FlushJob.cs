@@ -4,7 +4,7 @@ using LearnProgress.Core.Flushing;
 namespace LearnProgress.Api.Operations;
 
 /// <summary>The recurring Hangfire job that drains the write-behind buffer into the store.</summary>
-public sealed partial class FlushJob(WriteBehindFlusher flusher, ILogger<FlushJob> logger)
+public sealed partial class FlushJob(WriteBehindFlusher flusher, ServiceHealth health, ILogger<FlushJob> logger)
 {
     public const string RecurringJobId = "write-behind-flush";
 
@@ -21,9 +21,18 @@ public sealed partial class FlushJob(WriteBehindFlusher flusher, ILogger<FlushJo
         }
         catch (FlushFailedException failed)
         {
-            LogFailed(logger, failed.Result.FailedBuckets, failed.Result.Buckets, failed.InnerException);
+            // Hangfire records the failed run (no retry: the next run replays the claims); the log says why, once a run.
+            health.FlushFailed(failed.InnerException?.Message ?? failed.Message);
+            LogFailed(logger, failed.Result.FailedBuckets, failed.Result.Buckets, health.ConsecutiveFlushFailures, failed.InnerException ?? failed);
             throw;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            health.FlushFailed(ex.Message);
+            LogFailed(logger, 0, 0, health.ConsecutiveFlushFailures, ex);
+            throw;
+        }
+        health.FlushSucceeded();
         if (result.Flushed > 0)
             LogFlushed(logger, result.Flushed, result.Buckets, (int)result.Duration.TotalMilliseconds);
         foreach (var held in result.Held)
@@ -39,6 +48,6 @@ public sealed partial class FlushJob(WriteBehindFlusher flusher, ILogger<FlushJo
     [LoggerMessage(LogLevel.Warning, "Learner {UserId} held back: the store refused its state ({Reason}); it stays buffered and is retried later")]
     private static partial void LogHeld(ILogger logger, string userId, string reason);
 
-    [LoggerMessage(LogLevel.Error, "Flush failed for {Failed} of {Buckets} buckets; their changes stay buffered and are retried")]
-    private static partial void LogFailed(ILogger logger, int failed, int buckets, Exception? exception);
+    [LoggerMessage(LogLevel.Warning, "Flush failed: {Failed} of {Buckets} buckets could not be written ({Failures} runs in a row); their changes stay buffered and are retried")]
+    private static partial void LogFailed(ILogger logger, int failed, int buckets, int failures, Exception exception);
 }

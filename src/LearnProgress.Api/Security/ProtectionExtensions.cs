@@ -32,9 +32,20 @@ public static class ProtectionExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Runs after authorization, so an anonymous or refused caller costs no body read, and before binding, so no
+    /// handler ever sees a body with invalid UTF-8 or a repeated key (<see cref="StrictJson"/>).
+    /// </summary>
+    public static WebApplication UseStrictJson(this WebApplication app)
+    {
+        app.UseMiddleware<StrictJson>();
+        return app;
+    }
+
     /// <summary>Runs before authentication: none of this needs to know the caller.</summary>
     public static WebApplication UseRequestProtection(this WebApplication app)
     {
+        app.UseMiddleware<Operations.ServiceHealth.RefusalCounting>();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
