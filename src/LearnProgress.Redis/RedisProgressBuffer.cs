@@ -107,6 +107,43 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         return batch.Count;
     }
 
+    public async Task EraseAsync(string userId, Func<CancellationToken, Task> whileHeld, CancellationToken cancellationToken = default)
+    {
+        var db = Db;
+        var bucket = keys.BucketOf(userId);
+        var lease = keys.Lease(bucket);
+        RedisValue token = Guid.NewGuid().ToString("N");
+        var prefix = RedisKeys.ProgressMember(userId, "");
+        while (true)
+        {
+            // The learner's progress hashes: every course pinged lately, and any changed or claimed member (a hash whose
+            // course list expired while the store was down). The script checks the list is still whole.
+            var courses = db.SetMembersAsync(keys.Courses(userId));
+            var dirty = db.SetMembersAsync(keys.Dirty(bucket));
+            var claimed = db.SetMembersAsync(keys.Claimed(bucket));
+            var members = (await courses).Select(c => RedisKeys.ProgressMember(userId, (string)c!))
+                .Concat((await dirty).Concat(await claimed).Select(m => (string)m!).Where(m => m.StartsWith(prefix, StringComparison.Ordinal)))
+                .Distinct(StringComparer.Ordinal).ToList();
+            RedisKey[] scriptKeys = [lease, keys.Dirty(bucket), keys.Claimed(bucket), keys.Since(bucket), keys.Courses(userId), keys.Activity(userId),
+                .. members.Select(m => keys.Of(bucket, m))];
+            RedisValue[] args = [token, (long)FlushLease.TotalMilliseconds, prefix, RedisKeys.ActivityMember(userId), .. members.Select(m => (RedisValue)m)];
+            var result = (int)await db.ScriptEvaluateAsync(LuaScripts.Erase, scriptKeys, args);
+            if (result == 1) break;
+            // A flush holds the bucket until its write is acknowledged; the erase goes after it.
+            if (result == -1) await Task.Delay(EraseRetryDelay, cancellationToken);
+        }
+        try
+        {
+            await whileHeld(cancellationToken);
+        }
+        finally
+        {
+            await db.LockReleaseAsync(lease, token);
+        }
+    }
+
+    private static readonly TimeSpan EraseRetryDelay = TimeSpan.FromMilliseconds(25);
+
     public async Task<long> CountPendingAsync(CancellationToken cancellationToken = default)
     {
         var db = Db;

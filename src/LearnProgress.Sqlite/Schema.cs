@@ -128,6 +128,21 @@ internal static class Schema
         ORDER BY days.day;
         """;
 
+    public const string ReadAllLectures = """
+        SELECT course_id, lecture_id, position, updated_at, furthest, coverage, completed, completed_on
+        FROM lecture_progress WHERE user_id = @user ORDER BY course_id, lecture_id;
+        """;
+    public const string ReadAllDays = "SELECT day, played, seconds, marks FROM activity_days WHERE user_id = @user ORDER BY day;";
+    public const string ReadRunsInOrder = "SELECT start_day, end_day FROM activity_runs WHERE user_id = @user ORDER BY start_day;";
+
+    /// <summary>Every table that names a learner; a new one must be added here, or an erase leaves it behind.</summary>
+    public const string EraseLearner = """
+        DELETE FROM lecture_progress WHERE user_id = @user;
+        DELETE FROM activity_days WHERE user_id = @user;
+        DELETE FROM activity_runs WHERE user_id = @user;
+        DELETE FROM learners WHERE user_id = @user;
+        """;
+
     public const string ReadRuns = "SELECT start_day, end_day FROM activity_runs WHERE user_id = @user;";
     public const string DeleteRun = "DELETE FROM activity_runs WHERE user_id = @user AND start_day = @start;";
     public const string InsertRun = "INSERT INTO activity_runs (user_id, start_day, end_day) VALUES (@user, @start, @end);";

@@ -1,4 +1,5 @@
 using LearnProgress.Api.Courses;
+using LearnProgress.Api.DataRights;
 using LearnProgress.Api.Heatmap;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
@@ -44,6 +45,7 @@ public static class ServiceComposition
         app.MapHeatmapApi();
         app.MapStatsApi();
         app.MapSettingsApi();
+        app.MapDataRightsApi();
         app.MapCoursesApi();
         app.MapOperationsApi();
         app.MapServiceMetrics();

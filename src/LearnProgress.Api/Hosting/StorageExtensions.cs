@@ -1,5 +1,6 @@
 using LearnProgress.Api.Courses;
 using LearnProgress.Core;
+using LearnProgress.Core.DataRights;
 using LearnProgress.Core.Flushing;
 using LearnProgress.Core.Progress;
 using LearnProgress.Core.Record;
@@ -51,6 +52,7 @@ public static class StorageExtensions
             services.AddSingleton<IProgressStore, SqliteProgressStore>();
             services.AddSingleton<ICourseCatalog, SqliteCourseCatalog>();
             services.AddSingleton<ILearnerSettings, SqliteLearnerSettings>();
+            services.AddSingleton<ILearnerData, SqliteLearnerData>();
         }
         else
         {
@@ -63,6 +65,7 @@ public static class StorageExtensions
         services.AddSingleton<LearningRecord>();
         services.AddSingleton<ICourseLookup>(sp => sp.GetRequiredService<CatalogCache>());
         services.AddSingleton<WriteBehindFlusher>();
+        services.AddSingleton<LearnerDataRights>();
 
         // Brings the buffer (and its AOF recovery) and the store up before the first request, not on it.
         services.AddHostedService<StorageWarmup>();
