@@ -48,6 +48,10 @@ internal static class Schema
             PRIMARY KEY (user_id, start_day)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS activity_runs_by_end ON activity_runs (user_id, end_day);
+        CREATE TABLE IF NOT EXISTS course_analytics (
+            course_id TEXT PRIMARY KEY,
+            body TEXT NOT NULL
+        ) WITHOUT ROWID;
         """;
 
     /// <summary>
@@ -65,6 +69,7 @@ internal static class Schema
 
     public const string CreateIndexes = """
         CREATE INDEX IF NOT EXISTS lecture_progress_completed_on ON lecture_progress (user_id, completed_on) WHERE completed_on IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS lecture_progress_by_course ON lecture_progress (course_id);
         """;
 
     // WAL survives a killed process with synchronous=NORMAL; only a power loss can drop the last commits.
@@ -142,6 +147,17 @@ internal static class Schema
         DELETE FROM activity_runs WHERE user_id = @user;
         DELETE FROM learners WHERE user_id = @user;
         """;
+
+    public const string ListCourses = "SELECT id FROM courses ORDER BY id;";
+    public const string ReadCourseLectures = """
+        SELECT user_id AS UserId, lecture_id AS LectureId, coverage AS Coverage, completed AS Completed
+        FROM lecture_progress WHERE course_id = @course;
+        """;
+    public const string SaveCourseAnalytics = """
+        INSERT INTO course_analytics (course_id, body) VALUES (@course, @body)
+        ON CONFLICT (course_id) DO UPDATE SET body = excluded.body;
+        """;
+    public const string ReadCourseAnalytics = "SELECT body FROM course_analytics WHERE course_id = @course;";
 
     public const string ReadRuns = "SELECT start_day, end_day FROM activity_runs WHERE user_id = @user;";
     public const string DeleteRun = "DELETE FROM activity_runs WHERE user_id = @user AND start_day = @start;";

@@ -30,6 +30,7 @@ public static class MongoStorageExtensions
         services.AddSingleton<ICourseCatalog, MongoCourseCatalog>();
         services.AddSingleton<ILearnerSettings, MongoLearnerSettings>();
         services.AddSingleton<ILearnerData, MongoLearnerData>();
+        services.AddSingleton<LearnProgress.Core.Analytics.ICourseAnalyticsStore, MongoCourseAnalytics>();
         // Before any write: a guarded upsert relies on the unique indexes to collide instead of inserting a duplicate.
         services.AddHostedService<MongoIndexSetup>();
         return services;

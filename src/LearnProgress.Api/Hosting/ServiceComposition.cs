@@ -1,3 +1,4 @@
+using LearnProgress.Api.Analytics;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.DataRights;
 using LearnProgress.Api.Heatmap;
@@ -25,6 +26,7 @@ public static class ServiceComposition
         builder.AddRequestProtection();
         builder.AddProgressServices();
         builder.AddFlushScheduling();
+        builder.AddCourseAnalytics();
         builder.AddReadinessChecks();
         builder.AddOpenApiDocs();
         return builder;
@@ -46,6 +48,7 @@ public static class ServiceComposition
         app.MapStatsApi();
         app.MapSettingsApi();
         app.MapDataRightsApi();
+        app.MapAnalyticsApi();
         app.MapCoursesApi();
         app.MapOperationsApi();
         app.MapServiceMetrics();

@@ -1,5 +1,6 @@
 using LearnProgress.Api.Courses;
 using LearnProgress.Core;
+using LearnProgress.Core.Analytics;
 using LearnProgress.Core.DataRights;
 using LearnProgress.Core.Flushing;
 using LearnProgress.Core.Progress;
@@ -53,6 +54,7 @@ public static class StorageExtensions
             services.AddSingleton<ICourseCatalog, SqliteCourseCatalog>();
             services.AddSingleton<ILearnerSettings, SqliteLearnerSettings>();
             services.AddSingleton<ILearnerData, SqliteLearnerData>();
+            services.AddSingleton<ICourseAnalyticsStore, SqliteCourseAnalytics>();
         }
         else
         {
@@ -66,6 +68,7 @@ public static class StorageExtensions
         services.AddSingleton<ICourseLookup>(sp => sp.GetRequiredService<CatalogCache>());
         services.AddSingleton<WriteBehindFlusher>();
         services.AddSingleton<LearnerDataRights>();
+        services.AddSingleton<CourseAnalyticsRefresher>();
 
         // Brings the buffer (and its AOF recovery) and the store up before the first request, not on it.
         services.AddHostedService<StorageWarmup>();
