@@ -31,7 +31,8 @@ internal static class Schema
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS learners (
             user_id TEXT PRIMARY KEY,
-            time_zone TEXT
+            time_zone TEXT,
+            week_start INTEGER
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS activity_days (
             user_id TEXT NOT NULL,
@@ -63,6 +64,7 @@ internal static class Schema
         ("lecture_progress", "completed_on", "ALTER TABLE lecture_progress ADD COLUMN completed_on INTEGER;"),
         ("activity_days", "marks", "ALTER TABLE activity_days RENAME COLUMN count TO marks;"),
         ("activity_days", "played", "ALTER TABLE activity_days ADD COLUMN played TEXT NOT NULL DEFAULT '';"),
+        ("learners", "week_start", "ALTER TABLE learners ADD COLUMN week_start INTEGER;"),
     ];
 
     public const string HasColumn = "SELECT COUNT(*) FROM pragma_table_info(@table) WHERE name = @column;";
@@ -98,6 +100,13 @@ internal static class Schema
         """;
 
     public const string Durations = "SELECT lecture_id, duration_seconds FROM lectures WHERE course_id = @course;";
+
+    /// <summary>A DayOfWeek number (0 = Sunday).</summary>
+    public const string ReadWeekStart = "SELECT week_start FROM learners WHERE user_id = @user;";
+    public const string SetWeekStart = """
+        INSERT INTO learners (user_id, week_start) VALUES (@user, @day)
+        ON CONFLICT (user_id) DO UPDATE SET week_start = excluded.week_start;
+        """;
 
     public const string ReadTimeZone = "SELECT time_zone FROM learners WHERE user_id = @user;";
     public const string SetTimeZone = """

@@ -14,8 +14,9 @@ public static class CsvExport
         using var memory = new MemoryStream();
         using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
         {
-            Write(zip, "settings.csv", ["learnerId", "timeZone", "exportedAt"],
-                [[export.LearnerId, export.Settings.TimeZone, export.ExportedAt.ToString("O", CultureInfo.InvariantCulture)]]);
+            Write(zip, "settings.csv", ["learnerId", "timeZone", "weekStart", "exportedAt"],
+                [[export.LearnerId, export.Settings.TimeZone, export.Settings.WeekStart ?? "",
+                  export.ExportedAt.ToString("O", CultureInfo.InvariantCulture)]]);
             Write(zip, "lectures.csv", ["courseId", "lectureId", "position", "furthest", "updatedAt", "playedSeconds", "coverage", "completed", "completedOn"],
                 export.Courses.SelectMany(c => c.Lectures.Select(l => new[]
                 {

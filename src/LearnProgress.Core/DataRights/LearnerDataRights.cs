@@ -1,3 +1,4 @@
+using LearnProgress.Core.Analytics;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
 using LearnProgress.Core.Record;
@@ -9,11 +10,13 @@ namespace LearnProgress.Core.DataRights;
 /// <see cref="RecordRules"/>, as every read does; the erase clears the buffer and the store while the learner's bucket
 /// is held, so no flush can write back what it read before the erase.
 /// </summary>
-public sealed class LearnerDataRights(IProgressBuffer buffer, ILearnerData store, ICourseLookup catalog, CompletionRule rule, TimeProvider time)
+public sealed class LearnerDataRights(
+    IProgressBuffer buffer, ILearnerData store, ILearnerSettings settings, ICourseLookup catalog, CompletionRule rule, TimeProvider time)
 {
     public async Task<LearnerExport> ExportAsync(string userId, CancellationToken ct = default)
     {
         var holdingsTask = store.ReadAllAsync(userId, ct);
+        var weekStartTask = settings.GetWeekStartAsync(userId, ct);
         var activityTask = buffer.ReadActivityAsync(userId, ct);
         var buffered = await buffer.ReadCoursesAsync(userId, ct);
         var holdings = await holdingsTask;
@@ -58,7 +61,7 @@ public sealed class LearnerDataRights(IProgressBuffer buffer, ILearnerData store
         }
         var runs = Streaks.Extend(holdings.Runs, active).OrderBy(r => r.Start).ToList();
 
-        return new LearnerExport(userId, time.GetUtcNow(), new ExportedSettings(zone.HasIanaId ? zone.Id : "UTC"), courses, days, runs,
+        return new LearnerExport(userId, time.GetUtcNow(), new ExportedSettings(zone.HasIanaId ? zone.Id : "UTC", await weekStartTask is { } weekStart ? WeekDays.Name(weekStart) : null), courses, days, runs,
             completions.OrderBy(c => c.Date).ThenBy(c => c.CourseId, StringComparer.Ordinal).ThenBy(c => c.LectureId, StringComparer.Ordinal).ToList());
     }
 

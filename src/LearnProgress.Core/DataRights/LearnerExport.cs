@@ -13,7 +13,8 @@ public sealed record LearnerExport(
     IReadOnlyList<DayRun> Runs,
     IReadOnlyList<ExportedCompletion> Completions);
 
-public sealed record ExportedSettings(string TimeZone);
+/// <summary>The learner's settings; <see cref="WeekStart"/> (monday … sunday) is null until the learner chose a day.</summary>
+public sealed record ExportedSettings(string TimeZone, string? WeekStart);
 
 public sealed record ExportedCourse(string CourseId, IReadOnlyList<ExportedLecture> Lectures);
 

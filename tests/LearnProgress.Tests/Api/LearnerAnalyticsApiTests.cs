@@ -87,6 +87,42 @@ public sealed class LearnerAnalyticsApiTests : IAsyncLifetime
             Weeks(await GetAsync(learner, "/api/v1/stats/weekly?weeks=2")));
     }
 
+    [Fact]
+    public async Task Weeks_start_on_the_day_the_learner_chose()
+    {
+        var course = await _app.CreateCourseAsync(600);
+        using var learner = _app.Learner(_user);
+        At(3, 8, 12);                  // Sunday 8 March
+        await WatchAsync(learner, course, "l1", 0, 100);
+        At(3, 10, 12);                 // Tuesday 10 March
+
+        var put = await GetJsonAsync(await learner.PutAsJsonAsync("/api/v1/me/settings", new { weekStart = "Sunday" }));
+
+        Assert.Equal(("UTC", "sunday"), (put.GetProperty("timeZone").GetString(), put.GetProperty("weekStart").GetString()));
+        Assert.Equal([("2026-03-01", 0.0, 0, 0, 0.0, 0, 0), ("2026-03-08", 100.0, 1, 0, 100.0, 1, 0)],
+            Weeks(await GetAsync(learner, "/api/v1/stats/weekly?weeks=2")));
+        Assert.Equal("sunday", (await GetAsync(learner, "/api/v1/me/export")).GetProperty("settings").GetProperty("weekStart").GetString());
+    }
+
+    [Fact]
+    public async Task A_bad_week_start_is_a_400_problem_and_changes_nothing_not_even_a_good_zone_beside_it()
+    {
+        using var learner = _app.Learner(_user);
+
+        var problem = await (await learner.PutAsJsonAsync("/api/v1/me/settings", new { timeZone = "Europe/Paris", weekStart = "funday" }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Equal(["weekStart"], problem.ErrorFields());
+        var settings = await GetAsync(learner, "/api/v1/me/settings");
+        Assert.Equal(("UTC", "monday"), (settings.GetProperty("timeZone").GetString(), settings.GetProperty("weekStart").GetString()));
+    }
+
+    private static async Task<JsonElement> GetJsonAsync(HttpResponseMessage response)
+    {
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return await response.JsonAsync();
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("53")]
