@@ -17,6 +17,9 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
     /// <summary>How long a flusher may hold a bucket before another one may take its claim over.</summary>
     public static readonly TimeSpan FlushLease = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long an erase waits before asking again for a bucket a flush holds.</summary>
+    private static readonly TimeSpan EraseRetryDelay = TimeSpan.FromMilliseconds(25);
+
     private IDatabase Db => redis.GetDatabase();
 
     public int BucketCount => keys.Buckets;
@@ -141,8 +144,6 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
             await db.LockReleaseAsync(lease, token);
         }
     }
-
-    private static readonly TimeSpan EraseRetryDelay = TimeSpan.FromMilliseconds(25);
 
     public async Task<long> CountPendingAsync(CancellationToken cancellationToken = default)
     {
