@@ -9,7 +9,7 @@ namespace LearnProgress.Mongo;
 public sealed class MongoCourseCatalog(IMongoDatabase database) : ICourseCatalog
 {
     private readonly IMongoCollection<BsonDocument> _courses =
-        database.WithWriteConcern(WriteConcern.WMajority).GetCollection<BsonDocument>(Courses.Collection);
+        database.WithWriteConcern(MongoNames.Majority).GetCollection<BsonDocument>(Courses.Collection);
 
     public async Task<Course?> GetCourseAsync(string courseId, CancellationToken cancellationToken = default)
     {
@@ -86,7 +86,7 @@ public sealed class MongoCourseCatalog(IMongoDatabase database) : ICourseCatalog
 public sealed class MongoLearnerSettings(IMongoDatabase database) : ILearnerSettings
 {
     private readonly IMongoCollection<BsonDocument> _learners =
-        database.WithWriteConcern(WriteConcern.WMajority).GetCollection<BsonDocument>(Learners.Collection);
+        database.WithWriteConcern(MongoNames.Majority).GetCollection<BsonDocument>(Learners.Collection);
 
     public async Task<string?> GetTimeZoneAsync(string userId, CancellationToken cancellationToken = default) =>
         StoredDocuments.TimeZone(await _learners.Find(new BsonDocument(Id, userId))

@@ -13,7 +13,7 @@ public sealed class MongoCourseAnalytics(IMongoDatabase database) : ICourseAnaly
     public const string Body = "body";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private readonly IMongoDatabase _database = database.WithWriteConcern(WriteConcern.WMajority);
+    private readonly IMongoDatabase _database = database.WithWriteConcern(Majority);
 
     public async Task<IReadOnlyList<string>> ListCoursesAsync(CancellationToken cancellationToken = default) =>
         (await _database.GetCollection<BsonDocument>(Courses.Collection).Find(FilterDefinition<BsonDocument>.Empty)

@@ -10,7 +10,7 @@ namespace LearnProgress.Mongo;
 /// <summary>Every document of one learner: the progress and activity documents by userId, the learner's own by _id.</summary>
 public sealed class MongoLearnerData(IMongoDatabase database) : ILearnerData
 {
-    private readonly IMongoDatabase _database = database.WithWriteConcern(WriteConcern.WMajority);
+    private readonly IMongoDatabase _database = database.WithWriteConcern(Majority);
 
     public async Task<LearnerHoldings> ReadAllAsync(string userId, CancellationToken cancellationToken = default)
     {

@@ -42,6 +42,12 @@ internal static class Schema
             played TEXT NOT NULL DEFAULT '',
             PRIMARY KEY (user_id, day)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS day_marks (
+            user_id TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            mark_key TEXT NOT NULL,
+            PRIMARY KEY (user_id, day, mark_key)
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS activity_runs (
             user_id TEXT NOT NULL,
             start_day INTEGER NOT NULL,
@@ -155,6 +161,7 @@ internal static class Schema
         DELETE FROM activity_days WHERE user_id = @user;
         DELETE FROM activity_runs WHERE user_id = @user;
         DELETE FROM learners WHERE user_id = @user;
+        DELETE FROM day_marks WHERE user_id = @user;
         """;
 
     public const string ListCourses = "SELECT id FROM courses ORDER BY id;";
@@ -167,6 +174,9 @@ internal static class Schema
         ON CONFLICT (course_id) DO UPDATE SET body = excluded.body;
         """;
     public const string ReadCourseAnalytics = "SELECT body FROM course_analytics WHERE course_id = @course;";
+
+    public const string ReadMarkKeys = "SELECT mark_key FROM day_marks WHERE user_id = @user AND day = @day;";
+    public const string InsertMarkKey = "INSERT INTO day_marks (user_id, day, mark_key) VALUES (@user, @day, @key);";
 
     public const string ReadRuns = "SELECT start_day, end_day FROM activity_runs WHERE user_id = @user;";
     public const string DeleteRun = "DELETE FROM activity_runs WHERE user_id = @user AND start_day = @start;";

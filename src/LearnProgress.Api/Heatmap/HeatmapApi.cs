@@ -5,7 +5,9 @@ using LearnProgress.Api.Security;
 using LearnProgress.Core.Analytics;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Record;
+using LearnProgress.Core.Progress;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace LearnProgress.Api.Heatmap;
 
@@ -28,12 +30,19 @@ public static class HeatmapApi
         return group;
     }
 
-    public static async Task<Ok<Marked>> Mark(ClaimsPrincipal user, LearnerZones zones, RecordWriter record, TimeProvider time, CancellationToken ct)
+    /// <summary>A client that may retry sends an <c>Idempotency-Key</c>: the mark then counts once however often it arrives.</summary>
+    public static async Task<Results<Ok<Marked>, ProblemHttpResult>> Mark(
+        ClaimsPrincipal user, LearnerZones zones, RecordWriter record, TimeProvider time,
+        [FromHeader(Name = IdempotencyKey)] string? requestKey, CancellationToken ct)
     {
+        if (requestKey is not null && !Ids.IsValid(requestKey))
+            return TypedResults.Problem(Problems.Invalid(new Dictionary<string, string[]> { [IdempotencyKey] = [$"must be {Ids.Rule}."] }));
         var learner = user.Id();
-        await record.WriteAsync(RecordChange.Mark(learner, LearnerClock.Today(time, await zones.GetAsync(learner, ct))), ct);
+        await record.WriteAsync(RecordChange.Mark(learner, LearnerClock.Today(time, await zones.GetAsync(learner, ct)), requestKey), ct);
         return TypedResults.Ok(new Marked());
     }
+
+    public const string IdempotencyKey = "Idempotency-Key";
 
     public static async Task<Results<Ok<List<HeatmapDay>>, ProblemHttpResult>> Data(
         int? days, ClaimsPrincipal user, LearnerZones zones, LearningRecord record, TimeProvider time, CancellationToken ct)

@@ -2,6 +2,7 @@ using LearnProgress.Api.Analytics;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.DataRights;
 using LearnProgress.Api.Heatmap;
+using LearnProgress.Api.Learn;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Progress;
@@ -54,6 +55,7 @@ public static class ServiceComposition
         app.MapServiceMetrics();
         app.MapHangfireDashboardForAdmins();
         app.MapDevTokenApi();
+        app.MapLearnPages();
         return app;
     }
 }

@@ -45,7 +45,8 @@ public static class StorageExtensions
         services.AddSingleton<IProgressBuffer>(sp => new RedisProgressBuffer(
             sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetRequiredService<RedisKeys>(),
-            sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value.FlushedKeyTtl));
+            sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value.FlushedKeyTtl,
+            sp.GetRequiredService<TimeProvider>()));
         var mongo = builder.Configuration.GetConnectionString("Mongo");
         if (string.IsNullOrWhiteSpace(mongo))
         {

@@ -9,15 +9,36 @@ public sealed partial class FlushJob(WriteBehindFlusher flusher, ILogger<FlushJo
     public const string RecurringJobId = "write-behind-flush";
 
     // A run that overlaps the next one gains nothing; a failed run is simply the next run's work (claims are replayed).
+    // What a run returns is shown with the job in the dashboard, held learners included.
     [DisableConcurrentExecution(timeoutInSeconds: 300)]
     [AutomaticRetry(Attempts = 0, LogEvents = false)]
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public async Task<string> RunAsync(CancellationToken cancellationToken)
     {
-        var result = await flusher.FlushAsync(cancellationToken);
+        FlushResult result;
+        try
+        {
+            result = await flusher.FlushAsync(cancellationToken);
+        }
+        catch (FlushFailedException failed)
+        {
+            LogFailed(logger, failed.Result.FailedBuckets, failed.Result.Buckets, failed.InnerException);
+            throw;
+        }
         if (result.Flushed > 0)
             LogFlushed(logger, result.Flushed, result.Buckets, (int)result.Duration.TotalMilliseconds);
+        foreach (var held in result.Held)
+            LogHeld(logger, held.UserId, held.Reason);
+        return result.Held.Count == 0
+            ? $"flushed {result.Flushed} keys"
+            : $"flushed {result.Flushed} keys; held back {result.Held.Count} learners: " + string.Join("; ", result.Held.Select(h => $"{h.UserId} ({h.Reason})"));
     }
 
     [LoggerMessage(LogLevel.Information, "Flushed {Keys} keys from {Buckets} buckets in {Elapsed} ms")]
     private static partial void LogFlushed(ILogger logger, int keys, int buckets, int elapsed);
+
+    [LoggerMessage(LogLevel.Warning, "Learner {UserId} held back: the store refused its state ({Reason}); it stays buffered and is retried later")]
+    private static partial void LogHeld(ILogger logger, string userId, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Flush failed for {Failed} of {Buckets} buckets; their changes stay buffered and are retried")]
+    private static partial void LogFailed(ILogger logger, int failed, int buckets, Exception? exception);
 }

@@ -74,7 +74,8 @@ public static partial class Metrics
             {
                 try
                 {
-                    metrics.BacklogSampled(await buffer.CountPendingAsync(stoppingToken), await buffer.OldestPendingChangeAsync(stoppingToken));
+                    metrics.BacklogSampled(await buffer.CountPendingAsync(stoppingToken), await buffer.OldestPendingChangeAsync(stoppingToken),
+                        await buffer.CountHeldAsync(stoppingToken));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

@@ -2,6 +2,7 @@ using LearnProgress.Api.Hosting;
 using LearnProgress.Api.Security;
 using LearnProgress.Core;
 using LearnProgress.Core.Flushing;
+using LearnProgress.Core.Progress;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -10,7 +11,7 @@ namespace LearnProgress.Api.Operations;
 
 public static class OperationsApi
 {
-    public sealed record FlushResponse(int Flushed, int Buckets, long Pending, double DurationMs);
+    public sealed record FlushResponse(int Flushed, int Buckets, long Pending, double DurationMs, IReadOnlyList<HeldLearner> Held);
 
     public static IHostApplicationBuilder AddReadinessChecks(this IHostApplicationBuilder builder)
     {
@@ -37,7 +38,7 @@ public static class OperationsApi
         {
             var result = await flusher.FlushAsync(ct);
             return TypedResults.Ok(new FlushResponse(result.Flushed, result.Buckets, await buffer.CountPendingAsync(ct),
-                Math.Round(result.Duration.TotalMilliseconds, 1)));
+                Math.Round(result.Duration.TotalMilliseconds, 1), result.Held));
         }
         catch (FlushFailedException failed)
         {

@@ -24,6 +24,8 @@ public static class ProtectionExtensions
                 .WithOrigins(origins.Value.AllowedOrigins)
                 .WithMethods(HttpMethods.Get, HttpMethods.Post, HttpMethods.Put, HttpMethods.Delete)
                 .WithHeaders("Authorization", "Content-Type")
+                // The player waits out a 429 by Retry-After and corrects its clock by Date; both are hidden from other origins unless exposed.
+                .WithExposedHeaders("Retry-After", "Date")
                 .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
 
         services.AddRateLimits();
