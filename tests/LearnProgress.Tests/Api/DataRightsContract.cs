@@ -235,6 +235,25 @@ public abstract class DataRightsContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Erasing_a_learner_the_store_refused_clears_the_held_members_too()
+    {
+        RequireServer();
+        var user = Unique.Id("u");
+        await LearnerWithHistoryAsync(user);
+        var keys = App.Services.GetRequiredService<RedisKeys>();
+        await App.Buffer.FlushBucketAsync(keys.BucketOf(user),
+            (_, _) => Task.FromResult<IReadOnlyList<LearnProgress.Core.Progress.HeldLearner>>([new(user, "refused")]));
+        Assert.True(await App.Buffer.CountHeldAsync() > 0);
+        using var learner = App.Learner(user);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await learner.DeleteAsync("/api/v1/me")).StatusCode);
+
+        Assert.Equal(0, await App.Buffer.CountHeldAsync());
+        Assert.Empty(await RedisTracesAsync(user));
+        Assert.Empty(await StoreTracesAsync(user));
+    }
+
+    [Fact]
     public async Task Erasing_another_learner_needs_the_admin_role_and_a_valid_id()
     {
         RequireServer();
