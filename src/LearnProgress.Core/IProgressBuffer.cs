@@ -33,6 +33,14 @@ public interface IProgressBuffer
     Task<BucketFlush> FlushBucketAsync(int bucket, Func<FlushBatch, CancellationToken, Task<IReadOnlyList<HeldLearner>>> write,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Removes every key of the learner, and the learner's members of the bucket's changed and claimed sets, in one
+    /// atomic step, then runs <paramref name="whileHeld"/> (the store's erase) before letting the bucket go. The
+    /// bucket is held as a flush holds it: the erase waits for a flush in progress to finish its write, and no flush of
+    /// the bucket starts until <paramref name="whileHeld"/> returns.
+    /// </summary>
+    Task EraseAsync(string userId, Func<CancellationToken, Task> whileHeld, CancellationToken cancellationToken = default);
+
     /// <summary>Changed keys waiting for a flush, claimed and held ones included.</summary>
     Task<long> CountPendingAsync(CancellationToken cancellationToken = default);
 

@@ -50,6 +50,8 @@ public static class MongoNames
     {
         public const string Collection = "learners";
         public const string TimeZone = "timeZone";
+        /// <summary>The first day of the learner's weeks, as its English name (Monday).</summary>
+        public const string WeekStart = "weekStart";
         public const string LongestStreak = "longestStreak";
         public const string Runs = "runs";
         public const string RunStart = "start";

@@ -17,6 +17,9 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
     /// <summary>How long a flusher may hold a bucket before another one may take its claim over.</summary>
     public static readonly TimeSpan FlushLease = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long an erase waits before asking again for a bucket a flush holds.</summary>
+    private static readonly TimeSpan EraseRetryDelay = TimeSpan.FromMilliseconds(25);
+
     /// <summary>A held learner is tried again after this, then after twice as long each time, up to <see cref="LongestHoldDelay"/>.</summary>
     public static readonly TimeSpan FirstHoldDelay = TimeSpan.FromSeconds(30);
 
@@ -134,6 +137,43 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
                 .. written.Where(m => !RedisKeys.IsActivity(m)).Select(m => keys.Of(bucket, m))],
             [.. ackArgs]);
         return new BucketFlush(batch.Progress.Count(p => !heldUsers.Contains(p.UserId)) + batch.Activity.Count(a => !heldUsers.Contains(a.UserId)), held);
+    }
+
+    public async Task EraseAsync(string userId, Func<CancellationToken, Task> whileHeld, CancellationToken cancellationToken = default)
+    {
+        var db = Db;
+        var bucket = keys.BucketOf(userId);
+        var lease = keys.Lease(bucket);
+        RedisValue token = Guid.NewGuid().ToString("N");
+        var prefix = RedisKeys.ProgressMember(userId, "");
+        while (true)
+        {
+            // The learner's progress hashes: every course pinged lately, and any changed, claimed or held member (a hash
+            // whose course list expired while the store was down). The script checks the list is still whole.
+            var courses = db.SetMembersAsync(keys.Courses(userId));
+            var dirty = db.SetMembersAsync(keys.Dirty(bucket));
+            var claimed = db.SetMembersAsync(keys.Claimed(bucket));
+            var held = db.SortedSetRangeByRankAsync(keys.Held(bucket));
+            var members = (await courses).Select(c => RedisKeys.ProgressMember(userId, (string)c!))
+                .Concat((await dirty).Concat(await claimed).Concat(await held).Select(m => (string)m!)
+                    .Where(m => m.StartsWith(prefix, StringComparison.Ordinal)))
+                .Distinct(StringComparer.Ordinal).ToList();
+            RedisKey[] scriptKeys = [lease, keys.Dirty(bucket), keys.Claimed(bucket), keys.Since(bucket), keys.Held(bucket), keys.HeldAttempts(bucket),
+                keys.HeldSince(bucket), keys.Courses(userId), keys.Activity(userId), .. members.Select(m => keys.Of(bucket, m))];
+            RedisValue[] args = [token, (long)FlushLease.TotalMilliseconds, prefix, RedisKeys.ActivityMember(userId), .. members.Select(m => (RedisValue)m)];
+            var result = (int)await db.ScriptEvaluateAsync(LuaScripts.Erase, scriptKeys, args);
+            if (result == 1) break;
+            // A flush holds the bucket until its write is acknowledged; the erase goes after it.
+            if (result == -1) await Task.Delay(EraseRetryDelay, cancellationToken);
+        }
+        try
+        {
+            await whileHeld(cancellationToken);
+        }
+        finally
+        {
+            await db.LockReleaseAsync(lease, token);
+        }
     }
 
     private static string UserOf(string member) =>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using LearnProgress.Api.Hosting;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Security;
+using LearnProgress.Core.Analytics;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Record;
 using LearnProgress.Core.Progress;
@@ -17,7 +18,8 @@ public static class HeatmapApi
 
     public sealed record Marked(string Message = "marked");
 
-    public sealed record HeatmapDay(DateOnly Date, int Count, double Seconds);
+    /// <summary>A day of the heatmap; <see cref="Level"/> (0–4) is its shade among the learner's days answered.</summary>
+    public sealed record HeatmapDay(DateOnly Date, int Count, double Seconds, int Level);
 
     public static RouteGroupBuilder MapHeatmapApi(this IEndpointRouteBuilder routes)
     {
@@ -51,6 +53,7 @@ public static class HeatmapApi
         var learner = user.Id();
         var zone = await zones.GetAsync(learner, ct);
         var activity = await record.HeatmapAsync(learner, zone, LearnerClock.Today(time, zone), span, ct);
-        return TypedResults.Ok(activity.Select(d => new HeatmapDay(d.Day, d.Count, d.Seconds)).ToList());
+        var levels = LearnerAnalytics.Levels(activity);
+        return TypedResults.Ok(activity.Select((d, i) => new HeatmapDay(d.Day, d.Count, d.Seconds, levels[i])).ToList());
     }
 }

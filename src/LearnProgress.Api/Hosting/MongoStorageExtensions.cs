@@ -29,6 +29,8 @@ public static class MongoStorageExtensions
         services.AddSingleton<IProgressStore>(sp => sp.GetRequiredService<MongoProgressStore>());
         services.AddSingleton<ICourseCatalog, MongoCourseCatalog>();
         services.AddSingleton<ILearnerSettings, MongoLearnerSettings>();
+        services.AddSingleton<ILearnerData, MongoLearnerData>();
+        services.AddSingleton<LearnProgress.Core.Analytics.ICourseAnalyticsStore, MongoCourseAnalytics>();
         // Before any write: a guarded upsert relies on the unique indexes to collide instead of inserting a duplicate.
         services.AddHostedService<MongoIndexSetup>();
         return services;

@@ -1,4 +1,6 @@
+using LearnProgress.Api.Analytics;
 using LearnProgress.Api.Courses;
+using LearnProgress.Api.DataRights;
 using LearnProgress.Api.Heatmap;
 using LearnProgress.Api.Learn;
 using LearnProgress.Api.Learners;
@@ -25,6 +27,7 @@ public static class ServiceComposition
         builder.AddRequestProtection();
         builder.AddProgressServices();
         builder.AddFlushScheduling();
+        builder.AddCourseAnalytics();
         builder.AddReadinessChecks();
         builder.AddOpenApiDocs();
         return builder;
@@ -46,6 +49,8 @@ public static class ServiceComposition
         app.MapHeatmapApi();
         app.MapStatsApi();
         app.MapSettingsApi();
+        app.MapDataRightsApi();
+        app.MapAnalyticsApi();
         app.MapCoursesApi();
         app.MapOperationsApi();
         app.MapServiceMetrics();

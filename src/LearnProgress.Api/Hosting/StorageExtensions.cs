@@ -1,5 +1,7 @@
 using LearnProgress.Api.Courses;
 using LearnProgress.Core;
+using LearnProgress.Core.Analytics;
+using LearnProgress.Core.DataRights;
 using LearnProgress.Core.Flushing;
 using LearnProgress.Core.Progress;
 using LearnProgress.Core.Record;
@@ -56,6 +58,8 @@ public static partial class StorageExtensions
             services.AddSingleton<IProgressStore, SqliteProgressStore>();
             services.AddSingleton<ICourseCatalog, SqliteCourseCatalog>();
             services.AddSingleton<ILearnerSettings, SqliteLearnerSettings>();
+            services.AddSingleton<ILearnerData, SqliteLearnerData>();
+            services.AddSingleton<ICourseAnalyticsStore, SqliteCourseAnalytics>();
         }
         else
         {
@@ -68,6 +72,8 @@ public static partial class StorageExtensions
         services.AddSingleton<LearningRecord>();
         services.AddSingleton<ICourseLookup>(sp => sp.GetRequiredService<CatalogCache>());
         services.AddSingleton<WriteBehindFlusher>();
+        services.AddSingleton<LearnerDataRights>();
+        services.AddSingleton<CourseAnalyticsRefresher>();
 
         // Brings the buffer (and its AOF recovery) and the store up before the first request, not on it.
         services.AddHostedService<StorageWarmup>();

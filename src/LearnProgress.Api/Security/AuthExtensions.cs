@@ -10,6 +10,8 @@ public static class AuthExtensions
 {
     public const string AdminPolicy = "admin";
     public const string AdminRole = "admin";
+    public const string InstructorPolicy = "instructor";
+    public const string InstructorRole = "instructor";
     public const string RoleClaim = "role";
     public const string SubjectClaim = "sub";
 
@@ -25,7 +27,8 @@ public static class AuthExtensions
             .Configure<IOptions<AuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(AdminRole));
+            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(AdminRole))
+            .AddPolicy(InstructorPolicy, p => p.RequireAuthenticatedUser().RequireRole(InstructorRole, AdminRole));
         return builder;
     }
 
