@@ -112,11 +112,23 @@ describe('learner pages', { skip: skip ?? false }, () => {
     assert.equal(cells.length, 365);
     for (const [i, d] of heatmap.entries()) {
       assert.equal(cells[i].date, d.date);
-      assert.equal(cells[i].level > 0, d.seconds > 0, `level of ${d.date}`);
+      assert.equal(cells[i].level, d.level, `level of ${d.date}`);
       const minutes = d.seconds > 0 ? Math.max(1, Math.round(d.seconds / 60)) : 0;
       assert.equal(cells[i].title, `${minutes} min on ${d.date}`);
     }
     assert.equal(heatmap.filter((d) => d.seconds > 0).length, 3);
+    assert.ok(heatmap.some((d) => d.level > 0));
+
+    // The weekly chart draws /stats/weekly's weeks, and each course shows /stats/course-estimates' date.
+    const weekly = (await call(api.base, token, 'GET', '/api/v1/stats/weekly?weeks=12')).body;
+    const bars = await page.$$eval('#weekly rect', (rects) => rects.map((r) => ({ week: r.dataset.week, seconds: Number(r.dataset.seconds), title: r.querySelector('title').textContent })));
+    assert.deepEqual(bars.map((b) => [b.week, b.seconds]), weekly.map((w) => [w.weekStart, w.seconds]));
+    assert.ok(weekly.at(-1).seconds > 0 || weekly.at(-2).seconds > 0, 'the last days fall in the chart');
+    assert.match(bars.at(-1).title, /^Week of \d{4}-\d{2}-\d{2}: /);
+    const estimates = (await call(api.base, token, 'GET', '/api/v1/stats/course-estimates')).body;
+    const estimate = estimates.find((e) => e.courseId === course);
+    assert.ok(estimate.estimatedCompletion, 'a recent pace gives an estimate');
+    assert.equal(await page.getAttribute(`#course-progress li[data-course="${course}"] .estimate`, 'data-estimate'), estimate.estimatedCompletion);
 
     const item = `#course-progress li[data-course="${course}"]`;
     const listed = courses.find((c) => c.courseId === course);
@@ -125,6 +137,37 @@ describe('learner pages', { skip: skip ?? false }, () => {
     assert.match(await page.getAttribute(`${item} a.continue`, 'href'), new RegExp(`lecture=${progress.lastWatchedLecture}`));
 
     await page.screenshot({ path: join(ensureArtifacts(), 'dashboard.png'), fullPage: true });
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('instructor page: the funnel and a retention curve per lecture, as the analytics answer them', async () => {
+    const course = await createCourse(api, ['l1', 'l2'], 100);
+    const now = Date.now() - 60_000;
+    // Two learners: one plays the first half of l1, the other all of it.
+    for (const [learner, until] of [[uniqueId('u'), 50], [uniqueId('u'), 100]]) {
+      const token = await devToken(api.base, learner);
+      const pings = [];
+      for (let at = 10; at <= until; at += 10)
+        pings.push({ courseId: course, lectureId: 'l1', segmentStart: at - 10, watchTime: at, clientTs: now - (until - at) * 1000, segmentStartTs: now - (until - at + 10) * 1000 });
+      assert.equal((await call(api.base, token, 'POST', '/api/v1/progress/batch', { pings })).status, 200);
+    }
+    const admin = await devToken(api.base, 'admin-1', { admin: true });
+    assert.equal((await call(api.base, admin, 'POST', '/api/v1/admin/flush')).status, 200);
+    const analytics = (await call(api.base, admin, 'GET', `/api/v1/courses/${course}/analytics`)).body;
+    const l1 = analytics.lectures.find((l) => l.lectureId === 'l1');
+    assert.equal(l1.started, 2);
+
+    const { page, problems } = await open(`${api.base}/learn/instructor?course=${course}`);
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
+    assert.equal(await page.textContent('#funnel [data-step="started"] dd'), String(analytics.funnel.started));
+    assert.equal(await page.textContent('#funnel [data-step="completed"] dd'), String(analytics.funnel.completed));
+    const points = await page.getAttribute('#lectures li[data-lecture="l1"] polyline[data-lecture="l1"]', 'points');
+    const drawn = points.split(' ').map((p) => Number(p.split(',')[1]));
+    assert.equal(drawn.length, 100);
+    assert.deepEqual(drawn.map((y) => Math.round(100 - y) / 100), l1.retention.map((share) => Math.round(share * 100) / 100));
+    assert.ok(drawn[10] < drawn[90], 'more viewers early in the lecture than late');
+    await page.screenshot({ path: join(ensureArtifacts(), 'instructor.png'), fullPage: true });
     assert.deepEqual(problems, []);
     await page.close();
   });

@@ -54,6 +54,7 @@ public static class LearnApi
             ? (IResult)Serve(pages, "index.html", Revalidate, http)
             : TypedResults.Redirect("/learn/" + http.Request.QueryString));
         learn.MapGet("/dashboard", (HttpContext http) => Serve(pages, "dashboard.html", Revalidate, http));
+        learn.MapGet("/instructor", (HttpContext http) => Serve(pages, "instructor.html", Revalidate, http));
         learn.MapGet("/config.json", async () =>
         {
             // Development has a course to play at once; elsewhere the catalog is the operator's.

@@ -17,11 +17,11 @@ public static class DevTokenApi
     {
         if (!app.Environment.IsDevelopment()) return;
         app.MapGet("/dev/token", CreateToken).AllowAnonymous().WithTags("Development")
-            .WithSummary("Development only: a bearer token for ?sub=<learner>&admin=true|false&lifetimeSeconds=<8 h by default; negative: already expired>");
+            .WithSummary("Development only: a bearer token for ?sub=<learner>&admin=true|false&instructor=true|false&lifetimeSeconds=<8 h by default; negative: already expired>");
     }
 
     private static Results<Ok<DevToken>, ProblemHttpResult> CreateToken(
-        string? sub, bool? admin, int? lifetimeSeconds, IOptions<AuthOptions> options, TimeProvider time)
+        string? sub, bool? admin, bool? instructor, int? lifetimeSeconds, IOptions<AuthOptions> options, TimeProvider time)
     {
         sub ??= "dev-learner";
         if (!Ids.IsValid(sub) || string.IsNullOrEmpty(options.Value.SigningKey))
@@ -34,6 +34,7 @@ public static class DevTokenApi
         var issued = expires <= now ? expires.AddMinutes(-5) : now;
         var claims = new List<Claim> { new(AuthExtensions.SubjectClaim, sub) };
         if (admin == true) claims.Add(new Claim(AuthExtensions.RoleClaim, AuthExtensions.AdminRole));
+        if (instructor == true) claims.Add(new Claim(AuthExtensions.RoleClaim, AuthExtensions.InstructorRole));
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Subject = new ClaimsIdentity(claims),

@@ -1,11 +1,12 @@
-import { renderHeatmap } from '/sdk/learnprogress.js';
+import { renderHeatmap, renderWeeklyChart } from '/sdk/learnprogress.js';
 import { clientFor, element, formatDuration, lectureUrl, loadConfig, showMessage } from './common.js';
 
 const config = await loadConfig();
 const { client, learner } = clientFor(config);
 
 try {
-  const [stats, heatmap, courses] = await Promise.all([client.stats(), client.heatmap(365), client.courseProgress()]);
+  const [stats, heatmap, courses, weekly, estimates] = await Promise.all([
+    client.stats(), client.heatmap(365), client.courseProgress(), client.weekly(12), client.courseEstimates()]);
   /** @param {string} id @param {string} text */
   const set = (id, text) => { /** @type {HTMLElement} */ (document.getElementById(id)).textContent = text; };
   set('stat-current', `${stats.currentStreak} d`);
@@ -15,6 +16,8 @@ try {
   set('stat-completed', String(stats.totalCompleted));
   set('stat-last-active', stats.lastActiveDate ?? '–');
   renderHeatmap(/** @type {HTMLElement} */ (document.getElementById('heatmap')), heatmap);
+  renderWeeklyChart(/** @type {HTMLElement} */ (document.getElementById('weekly')), weekly);
+  const estimateOf = new Map(/** @type {{courseId: string, estimatedCompletion: string | null}[]} */ (estimates).map((e) => [e.courseId, e]));
 
   const list = /** @type {HTMLElement} */ (document.getElementById('course-progress'));
   for (const { courseId, progress } of /** @type {{courseId: string, progress: number}[]} */ (courses)) {
@@ -22,6 +25,10 @@ try {
     const item = element('li', undefined, { 'data-course': courseId, 'data-progress': String(progress) });
     item.append(element('strong', course?.title ?? courseId), ' ',
       element('progress', undefined, { max: '100', value: String(progress) }), element('span', ` ${progress} %`, { class: 'percent' }));
+    const estimate = estimateOf.get(courseId)?.estimatedCompletion;
+    if (progress < 100)
+      item.append(' ', element('span', estimate ? `done by ${estimate} at your recent pace` : 'no recent pace to estimate from',
+        { class: 'estimate', 'data-estimate': estimate ?? '' }));
     if (record.lastWatchedLecture) {
       const title = course?.lectures?.find((/** @type {{id: string}} */ l) => l.id === record.lastWatchedLecture)?.title ?? record.lastWatchedLecture;
       item.append(' ', element('a', `Continue: ${title}`, { href: lectureUrl(courseId, record.lastWatchedLecture, learner), class: 'continue' }));

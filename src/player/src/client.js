@@ -21,6 +21,11 @@ export function createClient(options) {
     /** @param {number} [days] 1 to 366 */
     heatmap: (days = 365) => call(`/progress/heatmap/data?days=${days}`),
     stats: () => call('/stats/student'),
+    /** @param {number} [weeks] 1 to 52 */
+    weekly: (weeks = 12) => call(`/stats/weekly?weeks=${weeks}`),
+    courseEstimates: () => call('/stats/course-estimates'),
+    /** @param {string} courseId needs the instructor or admin role */
+    courseAnalytics: (courseId) => call(`/courses/${id(courseId)}/analytics`),
     courseProgress: () => call('/stats/course-progress'),
     /** @param {string} courseId */
     course: (courseId) => call(`/courses/${id(courseId)}`),

@@ -1,32 +1,9 @@
-/** @typedef {{date: string, count?: number, seconds: number}} Day */
+/** @typedef {{date: string, count?: number, seconds: number, level?: number}} Day */
 
 const SVG = 'http://www.w3.org/2000/svg';
 const CELL = 11;
 const GAP = 2;
 const COLORS = ['#ebedf0', '#9be9a8', '#40c463', '#30a14e', '#216e39'];
-
-/**
- * A level 0–4 per day: 0 for no time, then quartiles of the days with time. Quartiles are taken after capping
- * outliers (above Q3 + 1.5 IQR), so one marathon day does not push every ordinary day down to level 1.
- * @param {Day[]} days
- * @returns {number[]}
- */
-export function heatmapLevels(days) {
-  const active = days.map((d) => d.seconds).filter((s) => s > 0).sort((a, b) => a - b);
-  if (!active.length) return days.map(() => 0);
-  const fence = quantile(active, 0.75) + 1.5 * (quantile(active, 0.75) - quantile(active, 0.25));
-  const trimmed = active.map((s) => Math.min(s, fence));
-  const q = [quantile(trimmed, 0.25), quantile(trimmed, 0.5), quantile(trimmed, 0.75)];
-  return days.map((d) => (d.seconds <= 0 ? 0 : d.seconds <= q[0] ? 1 : d.seconds <= q[1] ? 2 : d.seconds <= q[2] ? 3 : 4));
-}
-
-/** @param {number[]} sorted @param {number} p */
-function quantile(sorted, p) {
-  const at = (sorted.length - 1) * p;
-  const lo = Math.floor(at);
-  const hi = Math.ceil(at);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
-}
 
 /**
  * "34 min on 2026-11-20": minutes rounded, at least "1 min" for any time at all.
@@ -38,15 +15,16 @@ export function dayTitle(day) {
 }
 
 /**
- * Draws the days (oldest first, as `/progress/heatmap/data` answers) as an SVG: a column per week starting on
- * Monday, a row per weekday.
+ * Draws the days (oldest first, as `/progress/heatmap/data` answers, each with its `level`) as an SVG: a column per
+ * week starting on Monday, a row per weekday.
  * @param {Element} el   the SVG replaces its content
  * @param {Day[]} days
  * @returns {SVGSVGElement}
  */
 export function renderHeatmap(el, days) {
   const doc = el.ownerDocument;
-  const levels = heatmapLevels(days);
+  // Levels (0–4, quartiles after trimming outliers) are decided by the service, beside the figures they come from.
+  const levels = days.map((d) => Math.min(4, Math.max(0, d.level ?? 0)));
   // Monday = 0; dates are calendar days, so read them in UTC to stay clear of the viewer's zone.
   const weekday = (/** @type {string} */ date) => (new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7;
   const lead = days.length ? weekday(days[0].date) : 0;

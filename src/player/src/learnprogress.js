@@ -2,7 +2,8 @@
 export { createTracker } from './tracker.js';
 export { createClient } from './client.js';
 export { createMediaAdapter } from './media.js';
-export { renderHeatmap, heatmapLevels, dayTitle } from './heatmap.js';
+export { renderHeatmap, dayTitle } from './heatmap.js';
+export { renderWeeklyChart, renderRetention, weeklyBars, weekTitle, retentionPoints } from './charts.js';
 export { renderSyncIndicator, describeSync } from './indicator.js';
 export { ProblemError } from './http.js';
 export { openStore, memoryStore, webStorageStore } from './store.js';

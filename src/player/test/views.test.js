@@ -1,21 +1,28 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ServerClock } from '../src/clock.js';
-import { dayTitle, heatmapLevels } from '../src/heatmap.js';
+import { retentionPoints, weeklyBars, weekTitle } from '../src/charts.js';
+import { dayTitle } from '../src/heatmap.js';
 import { subjectOf } from '../src/http.js';
 import { describeSync } from '../src/indicator.js';
 import { memoryStore, openStore, webStorageStore } from '../src/store.js';
 import { retryAfterMs } from '../src/sync.js';
 import { tokenFor } from './fakes.js';
 
-test('heatmap levels: 0 for no time, quartiles of active days, an outlier does not flatten the rest', () => {
-  const seconds = [0, 60, 120, 180, 240, 300, 360, 420, 480, 100_000];
-  const levels = heatmapLevels(seconds.map((s, i) => ({ date: `2026-11-${String(i + 1).padStart(2, '0')}`, seconds: s })));
-  assert.equal(levels[0], 0);
-  // Quartiles of 60..480 with the outlier capped at the fence (780): 180, 300, 420.
-  assert.deepEqual(levels.slice(1), [1, 1, 1, 2, 2, 3, 3, 4, 4]);
-  assert.deepEqual(heatmapLevels([{ date: '2026-11-01', seconds: 0 }]), [0]);
-  assert.deepEqual(heatmapLevels([{ date: '2026-11-01', seconds: 50 }]), [1]);
+test('weekly bars: heights in proportion to the busiest week, one slot per week', () => {
+  const weeks = [0, 1800, 3600].map((seconds, i) => ({ weekStart: `2026-11-0${i + 2}`, seconds, activeDays: 1, lecturesCompleted: 0 }));
+  const bars = weeklyBars(weeks, { width: 300, height: 100 });
+  assert.deepEqual(bars.map((b) => b.height), [0, 50, 100]);
+  assert.deepEqual(bars.map((b) => b.x), [10, 110, 210]);
+  assert.deepEqual(bars.map((b) => b.y), [100, 50, 0]);
+  assert.deepEqual(weeklyBars([{ weekStart: '2026-11-02', seconds: 0, activeDays: 0, lecturesCompleted: 0 }], { width: 10, height: 10 }).map((b) => b.height), [0]);
+  assert.equal(weekTitle({ weekStart: '2026-11-16', seconds: 3900, activeDays: 3, lecturesCompleted: 2 }),
+    'Week of 2026-11-16: 1 h 05 min, 3 active days, 2 lectures completed');
+});
+
+test('retention points: every percent left to right, the share of starters from the bottom', () => {
+  assert.equal(retentionPoints([1, 0.5, 0], { width: 200, height: 100 }), '0,0 100,50 200,100');
+  assert.equal(retentionPoints([1.5, -1], { width: 10, height: 10 }), '0,0 10,10');
 });
 
 test('heatmap cell titles', () => {
