@@ -48,6 +48,25 @@ internal static class Schema
             PRIMARY KEY (user_id, start_day)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS activity_runs_by_end ON activity_runs (user_id, end_day);
+        CREATE TABLE IF NOT EXISTS events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            timestamp INTEGER NOT NULL,
+            data TEXT NOT NULL
+        );
+        """;
+
+    // The first write of an event wins: a replay decides the same id and is ignored, never a second row.
+    public const string InsertEvent = """
+        INSERT INTO events (id, type, user_id, timestamp, data) VALUES (@id, @type, @user, @timestamp, @data)
+        ON CONFLICT (id) DO NOTHING;
+        """;
+
+    public const string ReadEventsAfter = """
+        SELECT seq AS Sequence, id AS Id, type AS Type, user_id AS UserId, timestamp AS Timestamp, data AS Data
+        FROM events WHERE seq > @after ORDER BY seq LIMIT @limit;
         """;
 
     /// <summary>

@@ -28,6 +28,7 @@ public sealed class SqliteDatabase : IDisposable
             if (connection.ExecuteScalar<long>(Schema.HasColumn, new { table, column }) == 0)
                 connection.Execute(statement);
         connection.Execute(Schema.CreateIndexes);
+        connection.Execute(SqliteWebhookStore.Create);
     }
 
     public SqliteConnection Open()

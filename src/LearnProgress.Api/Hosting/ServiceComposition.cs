@@ -1,4 +1,5 @@
 using LearnProgress.Api.Courses;
+using LearnProgress.Api.Events;
 using LearnProgress.Api.Heatmap;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
@@ -24,6 +25,7 @@ public static class ServiceComposition
         builder.AddRequestProtection();
         builder.AddProgressServices();
         builder.AddFlushScheduling();
+        builder.AddLearningEvents();
         builder.AddReadinessChecks();
         builder.AddOpenApiDocs();
         return builder;
@@ -46,6 +48,7 @@ public static class ServiceComposition
         app.MapSettingsApi();
         app.MapCoursesApi();
         app.MapOperationsApi();
+        app.MapLearningEvents();
         app.MapServiceMetrics();
         app.MapHangfireDashboardForAdmins();
         app.MapDevTokenApi();

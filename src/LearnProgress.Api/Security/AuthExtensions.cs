@@ -10,6 +10,9 @@ public static class AuthExtensions
 {
     public const string AdminPolicy = "admin";
     public const string AdminRole = "admin";
+    /// <summary>Reads the event feed (a system that consumes events), nothing else.</summary>
+    public const string EventsPolicy = "events";
+    public const string IntegrationRole = "integration";
     public const string RoleClaim = "role";
     public const string SubjectClaim = "sub";
 
@@ -25,7 +28,8 @@ public static class AuthExtensions
             .Configure<IOptions<AuthOptions>>((jwt, auth) => Configure(jwt, auth.Value));
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(AdminRole));
+            .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(AdminRole))
+            .AddPolicy(EventsPolicy, p => p.RequireAuthenticatedUser().RequireRole(AdminRole, IntegrationRole));
         return builder;
     }
 
