@@ -29,6 +29,7 @@ public sealed class SqliteDatabase : IDisposable
                 connection.Execute(statement);
         connection.Execute(Schema.CreateIndexes);
         connection.Execute(SqliteWebhookStore.Create);
+        connection.Execute(SqliteAchievementStore.Create);
     }
 
     public SqliteConnection Open()

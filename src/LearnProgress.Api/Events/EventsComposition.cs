@@ -40,7 +40,7 @@ public static class EventsComposition
             // The sender applies Webhooks:Timeout per attempt itself.
             .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<WebhookDispatcher>();
-        services.AddSingleton<IEventListener>(sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.AddSingleton<IRecordListener>(sp => sp.GetRequiredService<WebhookDispatcher>());
         services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         return builder;
     }

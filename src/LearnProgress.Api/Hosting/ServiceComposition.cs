@@ -1,3 +1,4 @@
+using LearnProgress.Api.Achievements;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.Events;
 using LearnProgress.Api.Heatmap;
@@ -26,6 +27,7 @@ public static class ServiceComposition
         builder.AddProgressServices();
         builder.AddFlushScheduling();
         builder.AddLearningEvents();
+        builder.AddAchievements();
         builder.AddReadinessChecks();
         builder.AddOpenApiDocs();
         return builder;
@@ -49,6 +51,7 @@ public static class ServiceComposition
         app.MapCoursesApi();
         app.MapOperationsApi();
         app.MapLearningEvents();
+        app.MapAchievements();
         app.MapServiceMetrics();
         app.MapHangfireDashboardForAdmins();
         app.MapDevTokenApi();

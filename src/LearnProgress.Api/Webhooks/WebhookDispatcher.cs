@@ -12,14 +12,17 @@ namespace LearnProgress.Api.Webhooks;
 /// </summary>
 public sealed partial class WebhookDispatcher(
     IEventLog log, IWebhookStore store, WebhookSender sender, TimeProvider time, IOptions<WebhookOptions> options,
-    ILogger<WebhookDispatcher> logger) : BackgroundService, IEventListener
+    ILogger<WebhookDispatcher> logger) : BackgroundService, IRecordListener
 {
     private const int Page = 500;
     private const int ClaimBatch = 50;
     private readonly SemaphoreSlim _running = new(1, 1);
     private readonly SemaphoreSlim _nudge = new(0, 1);
 
-    public void OnWritten(IReadOnlyList<LearningEvent> events) => Nudge();
+    public void OnWritten(RecordPlan plan)
+    {
+        if (plan.Events.Count > 0) Nudge();
+    }
 
     public void Nudge()
     {

@@ -11,7 +11,7 @@ namespace LearnProgress.Core.Record;
 /// </summary>
 public sealed class RecordWriter(
     IProgressStore store, RecordPlanner planner, EventPlanner events, IEnumerable<ICompletionListener> completions,
-    IEnumerable<IEventListener> listeners, ProgressMetrics metrics)
+    IEnumerable<IRecordListener> listeners, ProgressMetrics metrics)
 {
     public async Task<RecordPlan> WriteAsync(RecordChange change, CancellationToken cancellationToken = default)
     {
@@ -20,17 +20,16 @@ public sealed class RecordWriter(
         foreach (var completed in plan.Completed)
             foreach (var listener in completions)
                 listener.OnCompleted(completed);
-        if (plan.Events.Count > 0)
-            foreach (var listener in listeners)
-                listener.OnWritten(plan.Events);
+        foreach (var listener in listeners)
+            listener.OnWritten(plan);
         return plan;
     }
 }
 
-/// <summary>Hears of events right after the store committed them.</summary>
-public interface IEventListener
+/// <summary>Hears of each saved plan (and the events it carries) right after the store committed it; must not block.</summary>
+public interface IRecordListener
 {
-    void OnWritten(IReadOnlyList<LearningEvent> events);
+    void OnWritten(RecordPlan plan);
 }
 
 /// <summary>Hears each lecture completion once, whichever way it happened.</summary>
