@@ -2,6 +2,7 @@ using LearnProgress.Api.Achievements;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.Events;
 using LearnProgress.Api.Heatmap;
+using LearnProgress.Api.Hub;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Progress;
@@ -28,6 +29,7 @@ public static class ServiceComposition
         builder.AddFlushScheduling();
         builder.AddLearningEvents();
         builder.AddAchievements();
+        builder.AddProgressHub();
         builder.AddReadinessChecks();
         builder.AddOpenApiDocs();
         return builder;
@@ -52,6 +54,7 @@ public static class ServiceComposition
         app.MapOperationsApi();
         app.MapLearningEvents();
         app.MapAchievements();
+        app.MapProgressHub();
         app.MapServiceMetrics();
         app.MapHangfireDashboardForAdmins();
         app.MapDevTokenApi();
