@@ -33,6 +33,9 @@ public static class HubComposition
             var prefix = builder.Configuration[$"{HubOptions.Section}:{nameof(HubOptions.ChannelPrefix)}"] ?? new HubOptions().ChannelPrefix;
             signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(prefix));
         }
+        var shared = !string.IsNullOrWhiteSpace(redis);
+        services.AddSingleton(sp => new HubPresence(sp, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<HubOptions>>(), shared));
+        services.AddHostedService(sp => sp.GetRequiredService<HubPresence>());
         services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         services.AddSingleton<ProgressPush>();
         services.AddSingleton<IRecordListener>(sp => sp.GetRequiredService<ProgressPush>());

@@ -8,12 +8,24 @@ namespace LearnProgress.Api.Hub;
 /// Real-time pushes to a learner's own connections (every tab and device): <c>progressUpdated</c>,
 /// <c>lectureCompleted</c>, <c>achievementAwarded</c>. Clients only listen; nothing is sent to the hub.
 /// </summary>
-public sealed class ProgressHub : Microsoft.AspNetCore.SignalR.Hub
+public sealed class ProgressHub(HubPresence presence) : Microsoft.AspNetCore.SignalR.Hub
 {
     public const string Path = "/hubs/progress";
     public const string ProgressUpdated = "progressUpdated";
     public const string LectureCompleted = "lectureCompleted";
     public const string AchievementAwarded = "achievementAwarded";
+
+    public override Task OnConnectedAsync()
+    {
+        if (Context.UserIdentifier is { } user) presence.Connected(user);
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.UserIdentifier is { } user) presence.Disconnected(user);
+        return base.OnDisconnectedAsync(exception);
+    }
 }
 
 /// <summary>

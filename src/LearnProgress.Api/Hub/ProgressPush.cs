@@ -14,7 +14,7 @@ namespace LearnProgress.Api.Hub;
 /// course and lecture queued meanwhile are sent once, with the latest state.
 /// </summary>
 public sealed partial class ProgressPush(
-    IHubContext<ProgressHub> hub, CatalogCache catalog, LearnerZones zones, LearningRecord record, ILogger<ProgressPush> logger)
+    IHubContext<ProgressHub> hub, HubPresence presence, CatalogCache catalog, LearnerZones zones, LearningRecord record, ILogger<ProgressPush> logger)
     : BackgroundService, IRecordListener
 {
     public sealed record ProgressUpdated(string CourseId, string LectureId, double Position, double Furthest, double Coverage, bool Completed,
@@ -25,9 +25,11 @@ public sealed partial class ProgressPush(
     private readonly Channel<Work> _queue = Channel.CreateBounded<Work>(
         new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
 
-    /// <summary>Queues a <c>progressUpdated</c> for an accepted ping; never blocks.</summary>
-    public void Accepted(string userId, string courseId, string lectureId, string? sessionId) =>
-        _queue.Writer.TryWrite(new Work(userId, courseId, lectureId, sessionId));
+    /// <summary>Queues a <c>progressUpdated</c> for an accepted ping when the learner listens; never blocks.</summary>
+    public void Accepted(string userId, string courseId, string lectureId, string? sessionId)
+    {
+        if (presence.IsListening(userId)) _queue.Writer.TryWrite(new Work(userId, courseId, lectureId, sessionId));
+    }
 
     public void OnWritten(RecordPlan plan)
     {
@@ -39,7 +41,7 @@ public sealed partial class ProgressPush(
                 EventTypes.AchievementAwarded => ProgressHub.AchievementAwarded,
                 _ => null,
             };
-            if (method is null) continue;
+            if (method is null || !presence.IsListening(e.UserId)) continue;
             var data = JsonDocument.Parse(e.Data).RootElement.Clone();
             _ = SendAsync(e.UserId, method, data);
         }

@@ -35,13 +35,13 @@ public static class WebhooksApi
         var group = routes.MapGroup("/api/v1/admin/webhooks").WithTags("Webhooks").RequireAuthorization(AuthExtensions.AdminPolicy);
         group.MapPost("/", Create).WithSummary("Registers an endpoint; the answer shows its secret, once.");
         group.MapGet("/", List);
-        group.MapGet("/{id:guid}", Get);
-        group.MapPatch("/{id:guid}", Update).WithSummary("Changes the URL or event types, or disables and enables the endpoint.");
-        group.MapDelete("/{id:guid}", Delete);
-        group.MapPost("/{id:guid}/rotate", Rotate).WithSummary("A new secret; the previous one keeps signing for Webhooks:RotationOverlap.");
-        group.MapGet("/{id:guid}/attempts", Attempts).WithSummary("The endpoint's delivery log, newest first.");
-        group.MapGet("/{id:guid}/deliveries", Deliveries);
-        group.MapPost("/{id:guid}/redeliver", Redeliver).WithSummary("Sends an event to the endpoint again, with the same webhook-id.");
+        group.MapGet("/{id}", Get);
+        group.MapPatch("/{id}", Update).WithSummary("Changes the URL or event types, or disables and enables the endpoint.");
+        group.MapDelete("/{id}", Delete);
+        group.MapPost("/{id}/rotate", Rotate).WithSummary("A new secret; the previous one keeps signing for Webhooks:RotationOverlap.");
+        group.MapGet("/{id}/attempts", Attempts).WithSummary("The endpoint's delivery log, newest first.");
+        group.MapGet("/{id}/deliveries", Deliveries);
+        group.MapPost("/{id}/redeliver", Redeliver).WithSummary("Sends an event to the endpoint again, with the same webhook-id.");
         return group;
     }
 
