@@ -16,6 +16,7 @@ public sealed partial class WebhookDispatcher(
 {
     private const int Page = 500;
     private const int ClaimBatch = 50;
+    private static readonly TimeSpan LeaseMargin = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _running = new(1, 1);
     private readonly SemaphoreSlim _nudge = new(0, 1);
 
@@ -93,7 +94,8 @@ public sealed partial class WebhookDispatcher(
         while (true)
         {
             var now = time.GetUtcNow();
-            var due = await store.ClaimDueAsync(now, now + options.Value.Timeout + TimeSpan.FromMinutes(1), ClaimBatch, ct);
+            // The lease outlasts one attempt and its record; a sender killed mid-attempt holds it no longer than that.
+            var due = await store.ClaimDueAsync(now, now + options.Value.Timeout + LeaseMargin, ClaimBatch, ct);
             if (due.Count == 0) return sent;
             foreach (var delivery in due)
             {
