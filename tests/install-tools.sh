@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and the benchmark run against, when missing:
-# redis-server (with redis-cli) for the buffer suites and Redis mode, wrk for the benchmark.
+# redis-server (with redis-cli) for the buffer suites and Redis mode, wrk for the benchmark, chromium and ffmpeg
+# for the browser tests (Playwright drives Debian's Chromium; no browser is ever downloaded), node and npm for the SDK.
 set -euo pipefail
 
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+command -v ffmpeg >/dev/null 2>&1 || missing+=(ffmpeg)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "${missing[*]} missing; installing with apt-get"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test against real servers. Installs what the tests need when it is missing (Debian packages):
-# redis-server for the buffer contract suite and the Redis-mode API tests, wrk for the benchmark's smoke run.
+# redis-server for the buffer contract suite and the Redis-mode API tests, wrk for the benchmark's smoke run,
+# chromium and ffmpeg for the browser SDK's end-to-end tests (tests/browser/run.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,4 +19,7 @@ count() { grep -E "^ +$1: +[0-9]+" "$log" | tail -n 1 | grep -Eo '[0-9]+' || ech
 if grep -q '^Total tests:' "$log"; then
   echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 fi
+
+# The browser SDK: unit tests, type check, end-to-end tests in Chromium against the API's Release build.
+bash tests/browser/run.sh || status=1
 exit "$status"

@@ -30,4 +30,9 @@ public interface ILearnerSettings
     Task<string?> GetTimeZoneAsync(string userId, CancellationToken cancellationToken = default);
 
     Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken cancellationToken = default);
+
+    /// <summary>The first day of the learner's weeks; null until the learner sets one (weeks then start on Monday).</summary>
+    Task<DayOfWeek?> GetWeekStartAsync(string userId, CancellationToken cancellationToken = default);
+
+    Task SetWeekStartAsync(string userId, DayOfWeek weekStart, CancellationToken cancellationToken = default);
 }

@@ -27,12 +27,25 @@ public interface IProgressBuffer
     /// <summary>
     /// Claims the bucket's changed keys atomically, passes their state to <paramref name="write"/>, and only after it
     /// returns acknowledges them. If <paramref name="write"/> throws, the claim stays and the next flush replays it.
-    /// Returns the number of keys written.
+    /// The learners <paramref name="write"/> returns (and any whose buffered state cannot be read) are held back:
+    /// their keys stay, unacknowledged and without expiry, and are claimed again after a growing delay.
     /// </summary>
-    Task<int> FlushBucketAsync(int bucket, Func<FlushBatch, CancellationToken, Task> write, CancellationToken cancellationToken = default);
+    Task<BucketFlush> FlushBucketAsync(int bucket, Func<FlushBatch, CancellationToken, Task<IReadOnlyList<HeldLearner>>> write,
+        CancellationToken cancellationToken = default);
 
-    /// <summary>Changed keys waiting for a flush, claimed ones included.</summary>
+    /// <summary>
+    /// Removes every key of the learner, and the learner's members of the bucket's changed and claimed sets, in one
+    /// atomic step, then runs <paramref name="whileHeld"/> (the store's erase) before letting the bucket go. The
+    /// bucket is held as a flush holds it: the erase waits for a flush in progress to finish its write, and no flush of
+    /// the bucket starts until <paramref name="whileHeld"/> returns.
+    /// </summary>
+    Task EraseAsync(string userId, Func<CancellationToken, Task> whileHeld, CancellationToken cancellationToken = default);
+
+    /// <summary>Changed keys waiting for a flush, claimed and held ones included.</summary>
     Task<long> CountPendingAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Keys held back because their learner's state could not be written.</summary>
+    Task<long> CountHeldAsync(CancellationToken cancellationToken = default);
 
     /// <summary>When the oldest change not yet acknowledged by a flush reached the buffer; null when none is pending.</summary>
     Task<DateTimeOffset?> OldestPendingChangeAsync(CancellationToken cancellationToken = default);

@@ -9,7 +9,7 @@ namespace LearnProgress.Mongo;
 public sealed class MongoCourseCatalog(IMongoDatabase database) : ICourseCatalog
 {
     private readonly IMongoCollection<BsonDocument> _courses =
-        database.WithWriteConcern(WriteConcern.WMajority).GetCollection<BsonDocument>(Courses.Collection);
+        database.WithWriteConcern(MongoNames.Majority).GetCollection<BsonDocument>(Courses.Collection);
 
     public async Task<Course?> GetCourseAsync(string courseId, CancellationToken cancellationToken = default)
     {
@@ -86,7 +86,7 @@ public sealed class MongoCourseCatalog(IMongoDatabase database) : ICourseCatalog
 public sealed class MongoLearnerSettings(IMongoDatabase database) : ILearnerSettings
 {
     private readonly IMongoCollection<BsonDocument> _learners =
-        database.WithWriteConcern(WriteConcern.WMajority).GetCollection<BsonDocument>(Learners.Collection);
+        database.WithWriteConcern(MongoNames.Majority).GetCollection<BsonDocument>(Learners.Collection);
 
     public async Task<string?> GetTimeZoneAsync(string userId, CancellationToken cancellationToken = default) =>
         StoredDocuments.TimeZone(await _learners.Find(new BsonDocument(Id, userId))
@@ -95,4 +95,12 @@ public sealed class MongoLearnerSettings(IMongoDatabase database) : ILearnerSett
     public Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken cancellationToken = default) =>
         _learners.UpdateOneAsync(new BsonDocument(Id, userId),
             new BsonDocument("$set", new BsonDocument(Learners.TimeZone, timeZone)), new UpdateOptions { IsUpsert = true }, cancellationToken);
+
+    public async Task<DayOfWeek?> GetWeekStartAsync(string userId, CancellationToken cancellationToken = default) =>
+        (await _learners.Find(new BsonDocument(Id, userId)).Project(new BsonDocument(Learners.WeekStart, 1)).FirstOrDefaultAsync(cancellationToken))
+            ?.GetValue(Learners.WeekStart, BsonNull.Value) is BsonString day && Enum.TryParse<DayOfWeek>(day.Value, out var parsed) ? parsed : null;
+
+    public Task SetWeekStartAsync(string userId, DayOfWeek weekStart, CancellationToken cancellationToken = default) =>
+        _learners.UpdateOneAsync(new BsonDocument(Id, userId),
+            new BsonDocument("$set", new BsonDocument(Learners.WeekStart, weekStart.ToString())), new UpdateOptions { IsUpsert = true }, cancellationToken);
 }

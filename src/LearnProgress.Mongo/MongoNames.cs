@@ -1,3 +1,5 @@
+using MongoDB.Driver;
+
 namespace LearnProgress.Mongo;
 
 /// <summary>Every collection and field name of the MongoDB store, in one place.</summary>
@@ -35,6 +37,8 @@ public static class MongoNames
         public const string Seconds = "seconds";
         public const string Version = "version";
         public const string Marks = "marks";
+        /// <summary>Request keys of the marks counted that day, so a retried mark counts once.</summary>
+        public const string MarkKeys = "markKeys";
         public const string Completions = "completions";
 
         /// <summary>Member of <see cref="Completions"/>; ids cannot contain '/'.</summary>
@@ -46,6 +50,8 @@ public static class MongoNames
     {
         public const string Collection = "learners";
         public const string TimeZone = "timeZone";
+        /// <summary>The first day of the learner's weeks, as its English name (Monday).</summary>
+        public const string WeekStart = "weekStart";
         public const string LongestStreak = "longestStreak";
         public const string Runs = "runs";
         public const string RunStart = "start";
@@ -76,6 +82,19 @@ public static class MongoNames
     }
 
     public const string Id = "_id";
+
+    /// <summary>
+    /// Every write waits for a majority, but never longer than this: a replica set that lost its majority fails the
+    /// write (the flush keeps its claim, a request answers 503) instead of hanging it.
+    /// </summary>
+    public static readonly WriteConcern Majority = WriteConcern.WMajority.With(wTimeout: TimeSpan.FromSeconds(10));
+
+    /// <summary>A document readiness writes, to learn that the store accepts writes, not only that it answers.</summary>
+    public static class Health
+    {
+        public const string Collection = "health";
+        public const string At = "at";
+    }
 
     /// <summary>Days are stored as ISO dates, so string order is calendar order.</summary>
     public static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

@@ -28,7 +28,7 @@ public sealed class MongoProgressStore : IProgressStore
 
     public MongoProgressStore(IMongoDatabase database)
     {
-        _database = database.WithWriteConcern(WriteConcern.WMajority);
+        _database = database.WithWriteConcern(Majority);
         _progress = _database.GetCollection<BsonDocument>(Progress.Collection);
         _activity = _database.GetCollection<BsonDocument>(Activity.Collection);
         _learners = _database.GetCollection<BsonDocument>(Learners.Collection);
@@ -39,6 +39,19 @@ public sealed class MongoProgressStore : IProgressStore
     public Task CreateIndexesAsync(CancellationToken cancellationToken = default) => MongoIndexes.CreateAsync(_database, cancellationToken);
 
     public async Task<RecordPlan> ApplyAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await ApplyOnceAsync(change, plan, cancellationToken);
+        }
+        catch (Exception ex) when (ex is MongoConnectionException or TimeoutException or MongoExecutionTimeoutException
+                                       or MongoNotPrimaryException or MongoNodeIsRecoveringException or MongoWriteConcernException)
+        {
+            throw new StoreUnavailableException($"MongoDB cannot take the write now: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<RecordPlan> ApplyOnceAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken cancellationToken)
     {
         // Completions of documents saved in an earlier round are kept: planned again, they would read as stored already.
         var completed = new List<LectureCompleted>();
@@ -163,8 +176,11 @@ public sealed class MongoProgressStore : IProgressStore
             StringComparer.Ordinal);
     }
 
+    /// <summary>Writes one small document with the majority write concern: a store that answers but cannot take writes is not ready.</summary>
     public Task CheckAsync(CancellationToken cancellationToken = default) =>
-        _database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: cancellationToken);
+        _database.GetCollection<BsonDocument>(Health.Collection).UpdateOneAsync(
+            new BsonDocument(Id, "readiness"), new BsonDocument("$currentDate", new BsonDocument(Health.At, true)),
+            new UpdateOptions { IsUpsert = true }, cancellationToken);
 
     /// <summary>One unordered bulk write; returns the indexes of the models whose guard failed (a duplicate key), every other error throws.</summary>
     private static async Task<HashSet<int>> BulkWriteAsync(IMongoCollection<BsonDocument> collection, List<UpdateOneModel<BsonDocument>> models, CancellationToken ct)

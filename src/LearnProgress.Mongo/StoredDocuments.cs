@@ -33,7 +33,8 @@ internal static class StoredDocuments
         Coverage.Parse(day.GetValue(Activity.Played, BsonNull.Value) is BsonString played ? played.Value : null),
         day.GetValue(Activity.Seconds, 0.0).ToDouble(),
         day.GetValue(Activity.Marks, 0).ToInt32(),
-        day.GetValue(Activity.Completions, new BsonArray()).AsBsonArray.Count);
+        day.GetValue(Activity.Completions, new BsonArray()).AsBsonArray.Count,
+        day.GetValue(Activity.MarkKeys, new BsonArray()).AsBsonArray.Select(k => k.AsString).ToHashSet(StringComparer.Ordinal));
 
     public static string? TimeZone(BsonDocument? learner) =>
         learner?.GetValue(Learners.TimeZone, BsonNull.Value) is BsonString zone ? zone.Value : null;

@@ -56,6 +56,8 @@ public static class WriteModels
             { Activity.Marks, (day.Before?.Marks ?? 0) + day.AddMarks },
             { Activity.Version, (version ?? 0) + 1 },
         });
+        if (day.NewMarkKeys.Count > 0)
+            update["$addToSet"] = new BsonDocument(Activity.MarkKeys, new BsonDocument("$each", new BsonArray(day.NewMarkKeys)));
         return new UpdateOneModel<BsonDocument>(Guarded(DayFilter(day.Key.UserId, day.Key.Day), Activity.Version, version), update) { IsUpsert = true };
     }
 

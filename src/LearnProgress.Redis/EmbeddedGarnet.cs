@@ -6,17 +6,38 @@ using Microsoft.Extensions.Logging;
 
 namespace LearnProgress.Redis;
 
+/// <summary>How the embedded Garnet keeps memory and files bounded.</summary>
+/// <param name="CheckpointInterval">
+/// Time between background checkpoints; each lets the AOF behind it, and log segments compacted before it, be deleted.
+/// Compaction runs on the same schedule.
+/// </param>
+/// <param name="AofSizeLimitBytes">An AOF larger than this gets a checkpoint at once (checked every 5 s), whatever the schedule.</param>
+/// <param name="LogMemoryBytes">Memory for the newest records; older ones live in log segments on disk until compaction.</param>
+public sealed record EmbeddedGarnetSettings(TimeSpan CheckpointInterval, long AofSizeLimitBytes, long LogMemoryBytes = 128L << 20)
+{
+    public static readonly EmbeddedGarnetSettings Default = new(TimeSpan.FromMinutes(5), 64L << 20);
+}
+
 /// <summary>
 /// Garnet hosted in-process for the embedded mode: loopback only, a random password, Lua scripts run as
 /// transactions, and every write committed to the AOF before it is acknowledged, so a ping answered 2xx survives
 /// a killed process.
 /// </summary>
+/// <remarks>
+/// Disk and restart time stay bounded by checkpoints. Garnet notes the AOF tail when a checkpoint starts and, only
+/// once the checkpoint is complete on disk, truncates the AOF up to that address; recovery loads the newest complete
+/// checkpoint and replays the AOF after its address. A process killed during a checkpoint therefore recovers from
+/// the previous checkpoint plus the whole untruncated AOF, and no acknowledged write is lost. Truncation deletes
+/// whole AOF segment files, so segments are kept small (the default of 1 GiB would never be deleted here), and
+/// older checkpoints are removed when a newer one completes.
+/// </remarks>
 public sealed class EmbeddedGarnet : IDisposable
 {
     private readonly GarnetServer _server;
 
-    public EmbeddedGarnet(string directory, ILoggerFactory? loggerFactory = null)
+    public EmbeddedGarnet(string directory, ILoggerFactory? loggerFactory = null, EmbeddedGarnetSettings? settings = null)
     {
+        settings ??= EmbeddedGarnetSettings.Default;
         Directory.CreateDirectory(directory);
         Port = FreeLoopbackPort();
         Password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
@@ -29,6 +50,21 @@ public sealed class EmbeddedGarnet : IDisposable
             "--checkpointdir", directory,
             "--aof", "--aof-commit-wait", "--aof-commit-freq", "0",
             "--recover",
+            "--checkpoint-freq", Seconds(settings.CheckpointInterval),
+            "--aof-size-limit", Bytes(settings.AofSizeLimitBytes),
+            "--aof-size-limit-enforce-frequency", "5",
+            // Truncation deletes whole AOF segment files (1 GiB by default: never, here). An AOF page must be at least
+            // twice the main log's page.
+            "--aof-segment-size", "8m", "--aof-page-size", "2m", "--aof-memory", "16m",
+            // The log is tiered: the newest records in memory, older ones in segment files under log/. Without a tier
+            // Garnet's log lives in memory only and would drop its oldest records once full. Progress values are small
+            // (a few hundred bytes), so 1 MiB pages; a 16 MiB index holds a million keys without resizing.
+            "--storage-tier", "--logdir", Path.Combine(directory, "log"),
+            "--memory", Bytes(settings.LogMemoryBytes), "--page", "1m", "--segment", "4m", "--index", "16m",
+            // Every checkpoint makes the next update of each key copy it to the log's tail, and flushed keys expire, so
+            // the log fills with dead records. Lookup compaction copies the live ones forward (nothing is lost) once the
+            // immutable part passes 8 segments; the next checkpoint deletes the compacted segment files.
+            "--compaction-freq", Seconds(settings.CheckpointInterval), "--compaction-type", "Lookup", "--compaction-max-segments", "8",
             // The managed device needs no native libaio, so a machine with only the .NET SDK runs it.
             "--device-type", "RandomAccess",
             "--no-pubsub",
@@ -64,6 +100,11 @@ public sealed class EmbeddedGarnet : IDisposable
             }
         }
     }
+
+    private static string Bytes(long bytes) => bytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan interval) =>
+        Math.Max(1, (int)interval.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static int FreeLoopbackPort()
     {

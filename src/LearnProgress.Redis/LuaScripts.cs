@@ -6,6 +6,7 @@ internal static class LuaScripts
     public static readonly string Record = Load("record.lua");
     public static readonly string Claim = Load("claim.lua");
     public static readonly string Ack = Load("ack.lua");
+    public static readonly string Erase = Load("erase.lua");
 
     private static string Load(string name)
     {

@@ -29,6 +29,15 @@ public sealed class RedisKeys(int buckets)
 
     public RedisKey ClaimedSince(int bucket) => $"{Prefix}{Tag(bucket)}:claimed-since";
 
+    /// <summary>Members of learners the store refused, scored by when to claim them again.</summary>
+    public RedisKey Held(int bucket) => $"{Prefix}{Tag(bucket)}:held";
+
+    /// <summary>Failed attempts per held member; the retry delay doubles with each.</summary>
+    public RedisKey HeldAttempts(int bucket) => $"{Prefix}{Tag(bucket)}:held-attempts";
+
+    /// <summary>Server time (epoch ms) of the oldest change among the held members.</summary>
+    public RedisKey HeldSince(int bucket) => $"{Prefix}{Tag(bucket)}:held-since";
+
     /// <summary>Held by the one flusher working the bucket.</summary>
     public RedisKey Lease(int bucket) => $"{Prefix}{Tag(bucket)}:lease";
 

@@ -6,7 +6,7 @@ using StackExchange.Redis;
 namespace LearnProgress.Redis;
 
 /// <summary>The write-behind buffer on any server that speaks the Redis protocol (Redis, Valkey, Garnet).</summary>
-public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys keys, TimeSpan flushedKeyTtl) : IProgressBuffer
+public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys keys, TimeSpan flushedKeyTtl, TimeProvider? time = null) : IProgressBuffer
 {
     /// <summary>
     /// Day spans and the list of buffered courses must outlive the 30-day window of accepted client times, so a late
@@ -16,6 +16,18 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
 
     /// <summary>How long a flusher may hold a bucket before another one may take its claim over.</summary>
     public static readonly TimeSpan FlushLease = TimeSpan.FromMinutes(2);
+
+    /// <summary>How long an erase waits before asking again for a bucket a flush holds.</summary>
+    private static readonly TimeSpan EraseRetryDelay = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>A held learner is tried again after this, then after twice as long each time, up to <see cref="LongestHoldDelay"/>.</summary>
+    public static readonly TimeSpan FirstHoldDelay = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan LongestHoldDelay = TimeSpan.FromHours(1);
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -47,24 +59,29 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
     public async Task<IReadOnlyDictionary<DateOnly, Coverage>> ReadActivityAsync(string userId, CancellationToken cancellationToken = default) =>
         ParseActivity(await Db.HashGetAllAsync(keys.Activity(userId)));
 
-    public async Task<int> FlushBucketAsync(int bucket, Func<FlushBatch, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    public async Task<BucketFlush> FlushBucketAsync(int bucket, Func<FlushBatch, CancellationToken, Task<IReadOnlyList<HeldLearner>>> write,
+        CancellationToken cancellationToken = default)
     {
         var flushed = 0;
+        var held = new List<HeldLearner>();
         var db = Db;
         var lease = keys.Lease(bucket);
-        RedisKey[] claimKeys = [keys.Dirty(bucket), keys.Claimed(bucket), keys.Since(bucket), keys.ClaimedSince(bucket), lease];
+        RedisKey[] claimKeys = [keys.Dirty(bucket), keys.Claimed(bucket), keys.Since(bucket), keys.ClaimedSince(bucket), lease,
+            keys.Held(bucket), keys.HeldSince(bucket)];
         RedisValue token = Guid.NewGuid().ToString("N");
-        RedisValue[] claimArgs = [token, (long)FlushLease.TotalMilliseconds];
         // A claim left by a crashed flush is replayed first, then the loop goes on to the fresh dirty set.
         for (var replay = true; replay;)
         {
-            var claim = (RedisValue[])(await db.ScriptEvaluateAsync(LuaScripts.Claim, claimKeys, claimArgs))!;
+            var claim = (RedisValue[])(await db.ScriptEvaluateAsync(LuaScripts.Claim, claimKeys,
+                [token, (long)FlushLease.TotalMilliseconds, Now]))!;
             replay = (int)claim[0] == 1;
             var members = claim[1..].Select(m => (string)m!).ToArray();
             if (members.Length == 0) break;
             try
             {
-                flushed += await WriteClaimAsync(db, bucket, members, write, cancellationToken);
+                var result = await WriteClaimAsync(db, bucket, members, write, cancellationToken);
+                flushed += result.Keys;
+                held.AddRange(result.Held);
             }
             finally
             {
@@ -72,47 +89,108 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
                 await db.LockReleaseAsync(lease, token);
             }
         }
-        return flushed;
+        return new BucketFlush(flushed, held);
     }
 
-    /// <summary>Reads the claimed keys, hands them to the store, then acknowledges them.</summary>
-    private async Task<int> WriteClaimAsync(IDatabase db, int bucket, string[] members, Func<FlushBatch, CancellationToken, Task> write,
-        CancellationToken cancellationToken)
+    /// <summary>Reads the claimed keys, hands them to the store, then acknowledges the written ones and holds the rest.</summary>
+    private async Task<BucketFlush> WriteClaimAsync(IDatabase db, int bucket, string[] members,
+        Func<FlushBatch, CancellationToken, Task<IReadOnlyList<HeldLearner>>> write, CancellationToken cancellationToken)
     {
         var hashes = await Task.WhenAll(members.Select(m => db.HashGetAllAsync(keys.Of(bucket, m))));
         var progress = new List<CourseProgressSnapshot>();
         var activity = new List<ActivitySnapshot>();
+        var held = new List<HeldLearner>();
         for (var i = 0; i < members.Length; i++)
         {
             // An empty hash is a key that expired after an earlier acknowledged flush: nothing to write.
             if (hashes[i].Length == 0) continue;
-            if (RedisKeys.IsActivity(members[i]))
+            var user = UserOf(members[i]);
+            try
             {
-                activity.Add(new ActivitySnapshot(RedisKeys.UserOfActivity(members[i]), ParseActivity(hashes[i])));
-                continue;
+                if (RedisKeys.IsActivity(members[i]))
+                    activity.Add(new ActivitySnapshot(user, ParseActivity(hashes[i])));
+                else
+                    progress.Add(new CourseProgressSnapshot(user, RedisKeys.ParseProgress(members[i]).CourseId, ParseProgress(hashes[i])));
             }
-            var (userId, courseId) = RedisKeys.ParseProgress(members[i]);
-            progress.Add(new CourseProgressSnapshot(userId, courseId, ParseProgress(hashes[i])));
+            catch (FormatException unreadable)
+            {
+                held.Add(new HeldLearner(user, $"unreadable buffered state in {members[i]}: {unreadable.Message}"));
+            }
         }
-        var batch = new FlushBatch(progress, activity);
-        if (batch.Count > 0) await write(batch, cancellationToken);
+        var heldUsers = held.Select(h => h.UserId).ToHashSet(StringComparer.Ordinal);
+        var batch = new FlushBatch(progress.Where(p => !heldUsers.Contains(p.UserId)).ToList(),
+            activity.Where(a => !heldUsers.Contains(a.UserId)).ToList());
+        if (batch.Count > 0) held.AddRange(await write(batch, cancellationToken));
+        heldUsers.UnionWith(held.Select(h => h.UserId));
 
-        // Day totals keep their own TTL (see ActivityTtl); only progress keys expire after a flush.
-        var flushedProgress = members.Where(m => !RedisKeys.IsActivity(m)).ToArray();
-        var ackArgs = new RedisValue[flushedProgress.Length + 1];
-        ackArgs[0] = (long)flushedKeyTtl.TotalMilliseconds;
-        for (var i = 0; i < flushedProgress.Length; i++) ackArgs[i + 1] = flushedProgress[i];
+        // Progress keys of written learners get their TTL (day spans keep their own, see ActivityTtl); held ones keep theirs.
+        var written = members.Where(m => !heldUsers.Contains(UserOf(m))).OrderBy(m => RedisKeys.IsActivity(m)).ToArray();
+        var kept = members.Where(m => heldUsers.Contains(UserOf(m))).ToArray();
+        var ackArgs = new List<RedisValue>(5 + members.Length)
+        {
+            (long)flushedKeyTtl.TotalMilliseconds, Now, (long)FirstHoldDelay.TotalMilliseconds, (long)LongestHoldDelay.TotalMilliseconds, written.Length,
+        };
+        ackArgs.AddRange(written.Select(m => (RedisValue)m));
+        ackArgs.AddRange(kept.Select(m => (RedisValue)m));
         await db.ScriptEvaluateAsync(LuaScripts.Ack,
-            [keys.Dirty(bucket), keys.Claimed(bucket), .. flushedProgress.Select(m => keys.Of(bucket, m))], ackArgs);
-        return batch.Count;
+            [keys.Dirty(bucket), keys.Claimed(bucket), keys.Held(bucket), keys.HeldAttempts(bucket), keys.HeldSince(bucket), keys.ClaimedSince(bucket),
+                .. written.Where(m => !RedisKeys.IsActivity(m)).Select(m => keys.Of(bucket, m))],
+            [.. ackArgs]);
+        return new BucketFlush(batch.Progress.Count(p => !heldUsers.Contains(p.UserId)) + batch.Activity.Count(a => !heldUsers.Contains(a.UserId)), held);
     }
+
+    public async Task EraseAsync(string userId, Func<CancellationToken, Task> whileHeld, CancellationToken cancellationToken = default)
+    {
+        var db = Db;
+        var bucket = keys.BucketOf(userId);
+        var lease = keys.Lease(bucket);
+        RedisValue token = Guid.NewGuid().ToString("N");
+        var prefix = RedisKeys.ProgressMember(userId, "");
+        while (true)
+        {
+            // The learner's progress hashes: every course pinged lately, and any changed, claimed or held member (a hash
+            // whose course list expired while the store was down). The script checks the list is still whole.
+            var courses = db.SetMembersAsync(keys.Courses(userId));
+            var dirty = db.SetMembersAsync(keys.Dirty(bucket));
+            var claimed = db.SetMembersAsync(keys.Claimed(bucket));
+            var held = db.SortedSetRangeByRankAsync(keys.Held(bucket));
+            var members = (await courses).Select(c => RedisKeys.ProgressMember(userId, (string)c!))
+                .Concat((await dirty).Concat(await claimed).Concat(await held).Select(m => (string)m!)
+                    .Where(m => m.StartsWith(prefix, StringComparison.Ordinal)))
+                .Distinct(StringComparer.Ordinal).ToList();
+            RedisKey[] scriptKeys = [lease, keys.Dirty(bucket), keys.Claimed(bucket), keys.Since(bucket), keys.Held(bucket), keys.HeldAttempts(bucket),
+                keys.HeldSince(bucket), keys.Courses(userId), keys.Activity(userId), .. members.Select(m => keys.Of(bucket, m))];
+            RedisValue[] args = [token, (long)FlushLease.TotalMilliseconds, prefix, RedisKeys.ActivityMember(userId), .. members.Select(m => (RedisValue)m)];
+            var result = (int)await db.ScriptEvaluateAsync(LuaScripts.Erase, scriptKeys, args);
+            if (result == 1) break;
+            // A flush holds the bucket until its write is acknowledged; the erase goes after it.
+            if (result == -1) await Task.Delay(EraseRetryDelay, cancellationToken);
+        }
+        try
+        {
+            await whileHeld(cancellationToken);
+        }
+        finally
+        {
+            await db.LockReleaseAsync(lease, token);
+        }
+    }
+
+    private static string UserOf(string member) =>
+        RedisKeys.IsActivity(member) ? RedisKeys.UserOfActivity(member) : RedisKeys.ParseProgress(member).UserId;
 
     public async Task<long> CountPendingAsync(CancellationToken cancellationToken = default)
     {
         var db = Db;
         var counts = await Task.WhenAll(Enumerable.Range(0, keys.Buckets)
-            .SelectMany(b => new[] { db.SetLengthAsync(keys.Dirty(b)), db.SetLengthAsync(keys.Claimed(b)) }));
+            .SelectMany(b => new[] { db.SetLengthAsync(keys.Dirty(b)), db.SetLengthAsync(keys.Claimed(b)), db.SortedSetLengthAsync(keys.Held(b)) }));
         return counts.Sum();
+    }
+
+    public async Task<long> CountHeldAsync(CancellationToken cancellationToken = default)
+    {
+        var db = Db;
+        return (await Task.WhenAll(Enumerable.Range(0, keys.Buckets).Select(b => db.SortedSetLengthAsync(keys.Held(b))))).Sum();
     }
 
     public async Task<DateTimeOffset?> OldestPendingChangeAsync(CancellationToken cancellationToken = default)
@@ -122,12 +200,14 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         var buckets = Enumerable.Range(0, keys.Buckets).Select(b => (
             Since: db.StringGetAsync(keys.Since(b)),
             ClaimedSince: db.StringGetAsync(keys.ClaimedSince(b)),
-            Claimed: db.KeyExistsAsync(keys.Claimed(b)))).ToList();
+            Claimed: db.KeyExistsAsync(keys.Claimed(b)),
+            HeldSince: db.StringGetAsync(keys.HeldSince(b)))).ToList();
         long? oldest = null;
-        foreach (var (since, claimedSince, claimed) in buckets)
+        foreach (var (since, claimedSince, claimed, heldSince) in buckets)
         {
             if ((long?)await since is { } s) oldest = Math.Min(oldest ?? s, s);
             if (await claimed && (long?)await claimedSince is { } c) oldest = Math.Min(oldest ?? c, c);
+            if ((long?)await heldSince is { } h) oldest = Math.Min(oldest ?? h, h);
         }
         return oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }

@@ -31,7 +31,8 @@ internal static class Schema
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS learners (
             user_id TEXT PRIMARY KEY,
-            time_zone TEXT
+            time_zone TEXT,
+            week_start INTEGER
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS activity_days (
             user_id TEXT NOT NULL,
@@ -41,6 +42,12 @@ internal static class Schema
             played TEXT NOT NULL DEFAULT '',
             PRIMARY KEY (user_id, day)
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS day_marks (
+            user_id TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            mark_key TEXT NOT NULL,
+            PRIMARY KEY (user_id, day, mark_key)
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS activity_runs (
             user_id TEXT NOT NULL,
             start_day INTEGER NOT NULL,
@@ -48,6 +55,10 @@ internal static class Schema
             PRIMARY KEY (user_id, start_day)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS activity_runs_by_end ON activity_runs (user_id, end_day);
+        CREATE TABLE IF NOT EXISTS course_analytics (
+            course_id TEXT PRIMARY KEY,
+            body TEXT NOT NULL
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS events (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             id TEXT NOT NULL UNIQUE,
@@ -78,12 +89,14 @@ internal static class Schema
         ("lecture_progress", "completed_on", "ALTER TABLE lecture_progress ADD COLUMN completed_on INTEGER;"),
         ("activity_days", "marks", "ALTER TABLE activity_days RENAME COLUMN count TO marks;"),
         ("activity_days", "played", "ALTER TABLE activity_days ADD COLUMN played TEXT NOT NULL DEFAULT '';"),
+        ("learners", "week_start", "ALTER TABLE learners ADD COLUMN week_start INTEGER;"),
     ];
 
     public const string HasColumn = "SELECT COUNT(*) FROM pragma_table_info(@table) WHERE name = @column;";
 
     public const string CreateIndexes = """
         CREATE INDEX IF NOT EXISTS lecture_progress_completed_on ON lecture_progress (user_id, completed_on) WHERE completed_on IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS lecture_progress_by_course ON lecture_progress (course_id);
         """;
 
     // WAL survives a killed process with synchronous=NORMAL; only a power loss can drop the last commits.
@@ -112,6 +125,13 @@ internal static class Schema
         """;
 
     public const string Durations = "SELECT lecture_id, duration_seconds FROM lectures WHERE course_id = @course;";
+
+    /// <summary>A DayOfWeek number (0 = Sunday).</summary>
+    public const string ReadWeekStart = "SELECT week_start FROM learners WHERE user_id = @user;";
+    public const string SetWeekStart = """
+        INSERT INTO learners (user_id, week_start) VALUES (@user, @day)
+        ON CONFLICT (user_id) DO UPDATE SET week_start = excluded.week_start;
+        """;
 
     public const string ReadTimeZone = "SELECT time_zone FROM learners WHERE user_id = @user;";
     public const string SetTimeZone = """
@@ -146,6 +166,40 @@ internal static class Schema
         FROM days LEFT JOIN activity_days a ON a.user_id = @user AND a.day = days.day
         ORDER BY days.day;
         """;
+
+    public const string ReadAllLectures = """
+        SELECT course_id, lecture_id, position, updated_at, furthest, coverage, completed, completed_on
+        FROM lecture_progress WHERE user_id = @user ORDER BY course_id, lecture_id;
+        """;
+    public const string ReadAllDays = "SELECT day, played, seconds, marks FROM activity_days WHERE user_id = @user ORDER BY day;";
+    public const string ReadRunsInOrder = "SELECT start_day, end_day FROM activity_runs WHERE user_id = @user ORDER BY start_day;";
+
+    /// <summary>Every table that names a learner; a new one must be added here, or an erase leaves it behind.</summary>
+    public const string EraseLearner = """
+        DELETE FROM lecture_progress WHERE user_id = @user;
+        DELETE FROM activity_days WHERE user_id = @user;
+        DELETE FROM activity_runs WHERE user_id = @user;
+        DELETE FROM learners WHERE user_id = @user;
+        DELETE FROM day_marks WHERE user_id = @user;
+        DELETE FROM achievements WHERE user_id = @user;
+        DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM events WHERE user_id = @user);
+        DELETE FROM webhook_deliveries WHERE event_id IN (SELECT id FROM events WHERE user_id = @user);
+        DELETE FROM events WHERE user_id = @user;
+        """;
+
+    public const string ListCourses = "SELECT id FROM courses ORDER BY id;";
+    public const string ReadCourseLectures = """
+        SELECT user_id AS UserId, lecture_id AS LectureId, coverage AS Coverage, completed AS Completed
+        FROM lecture_progress WHERE course_id = @course;
+        """;
+    public const string SaveCourseAnalytics = """
+        INSERT INTO course_analytics (course_id, body) VALUES (@course, @body)
+        ON CONFLICT (course_id) DO UPDATE SET body = excluded.body;
+        """;
+    public const string ReadCourseAnalytics = "SELECT body FROM course_analytics WHERE course_id = @course;";
+
+    public const string ReadMarkKeys = "SELECT mark_key FROM day_marks WHERE user_id = @user AND day = @day;";
+    public const string InsertMarkKey = "INSERT INTO day_marks (user_id, day, mark_key) VALUES (@user, @day, @key);";
 
     public const string ReadRuns = "SELECT start_day, end_day FROM activity_runs WHERE user_id = @user;";
     public const string DeleteRun = "DELETE FROM activity_runs WHERE user_id = @user AND start_day = @start;";

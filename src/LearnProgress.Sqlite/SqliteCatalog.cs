@@ -66,4 +66,17 @@ public sealed class SqliteLearnerSettings(SqliteDatabase database) : ILearnerSet
         await using var connection = database.Open();
         await connection.ExecuteAsync(Schema.SetTimeZone, new { user = userId, zone = timeZone });
     }
+
+    public async Task<DayOfWeek?> GetWeekStartAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = database.Open();
+        return await connection.ExecuteScalarAsync<long?>(Schema.ReadWeekStart, new { user = userId }) is { } day ? (DayOfWeek)day : null;
+    }
+
+    public async Task SetWeekStartAsync(string userId, DayOfWeek weekStart, CancellationToken cancellationToken = default)
+    {
+        using var writing = await database.WriteLockAsync(cancellationToken);
+        await using var connection = database.Open();
+        await connection.ExecuteAsync(Schema.SetWeekStart, new { user = userId, day = (int)weekStart });
+    }
 }

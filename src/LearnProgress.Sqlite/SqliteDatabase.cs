@@ -6,6 +6,8 @@ namespace LearnProgress.Sqlite;
 /// <summary>The embedded store's file: its schema, its connections, and the one writer SQLite takes at a time.</summary>
 public sealed class SqliteDatabase : IDisposable
 {
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(5);
+
     private readonly string _connectionString;
 
     // SQLite takes one writer at a time. Writers queue here rather than in SQLite's busy handler, which retries by
@@ -20,7 +22,8 @@ public sealed class SqliteDatabase : IDisposable
             DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
-            DefaultTimeout = 30,
+            // A locked file fails a write after a few seconds rather than holding a flush or a request for long.
+            DefaultTimeout = (int)BusyTimeout.TotalSeconds,
         }.ToString();
         using var connection = Open();
         connection.Execute(Schema.Create);
@@ -31,6 +34,12 @@ public sealed class SqliteDatabase : IDisposable
         connection.Execute(SqliteWebhookStore.Create);
         connection.Execute(SqliteAchievementStore.Create);
     }
+
+    // Busy, locked, I/O error, full, can't open, read-only: the file or its lock, not the data.
+    private static readonly HashSet<int> UnavailableCodes = [5, 6, 8, 10, 13, 14];
+
+    /// <summary>Whether an error says the store cannot take a write now (as opposed to refusing this data).</summary>
+    public static bool IsUnavailable(SqliteException error) => UnavailableCodes.Contains(error.SqliteErrorCode);
 
     public SqliteConnection Open()
     {

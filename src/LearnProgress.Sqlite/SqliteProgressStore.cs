@@ -12,6 +12,18 @@ public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStor
 {
     public async Task<RecordPlan> ApplyAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await ApplyOnceAsync(change, plan, cancellationToken);
+        }
+        catch (SqliteException ex) when (SqliteDatabase.IsUnavailable(ex))
+        {
+            throw new StoreUnavailableException($"The SQLite store cannot take the write now: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<RecordPlan> ApplyOnceAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken cancellationToken)
+    {
         using var writing = await database.WriteLockAsync(cancellationToken);
         await using var connection = database.Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
@@ -44,6 +56,14 @@ public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStor
             using var reader = sql.Run(Schema.ReadDay, ("user", key.UserId), ("day", key.Day.DayNumber)).ExecuteReader();
             if (reader.Read()) days[key] = new StoredDay(key.Day, Coverage.Parse(reader.GetString(2)), reader.GetDouble(0), reader.GetInt32(1));
         }
+        foreach (var key in change.Marks.Where(m => m.RequestKey is not null).Select(m => m.Day).Distinct())
+        {
+            if (!days.TryGetValue(key, out var day)) continue;
+            var counted = new HashSet<string>(StringComparer.Ordinal);
+            using (var reader = sql.Run(Schema.ReadMarkKeys, ("user", key.UserId), ("day", key.Day.DayNumber)).ExecuteReader())
+                while (reader.Read()) counted.Add(reader.GetString(0));
+            days[key] = day with { MarkKeys = counted };
+        }
         var learners = new Dictionary<string, StoredLearner>(StringComparer.Ordinal);
         foreach (var user in change.Users)
         {
@@ -68,6 +88,9 @@ public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStor
         foreach (var day in plan.Days)
             sql.Run(Schema.UpsertDay, ("user", day.Key.UserId), ("day", day.Key.Day.DayNumber), ("seconds", day.Seconds),
                 ("marks", (day.Before?.Marks ?? 0) + day.AddMarks), ("played", day.Played.Format())).ExecuteNonQuery();
+        foreach (var day in plan.Days)
+            foreach (var key in day.NewMarkKeys)
+                sql.Run(Schema.InsertMarkKey, ("user", day.Key.UserId), ("day", day.Key.Day.DayNumber), ("key", key)).ExecuteNonQuery();
         foreach (var runs in plan.Runs)
         {
             foreach (var run in runs.Removed)

@@ -2,9 +2,12 @@ using System.Security.Claims;
 using LearnProgress.Api.Hosting;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Security;
+using LearnProgress.Core.Analytics;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Record;
+using LearnProgress.Core.Progress;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace LearnProgress.Api.Heatmap;
 
@@ -15,7 +18,8 @@ public static class HeatmapApi
 
     public sealed record Marked(string Message = "marked");
 
-    public sealed record HeatmapDay(DateOnly Date, int Count, double Seconds);
+    /// <summary>A day of the heatmap; <see cref="Level"/> (0–4) is its shade among the learner's days answered.</summary>
+    public sealed record HeatmapDay(DateOnly Date, int Count, double Seconds, int Level);
 
     public static RouteGroupBuilder MapHeatmapApi(this IEndpointRouteBuilder routes)
     {
@@ -26,12 +30,19 @@ public static class HeatmapApi
         return group;
     }
 
-    public static async Task<Ok<Marked>> Mark(ClaimsPrincipal user, LearnerZones zones, RecordWriter record, TimeProvider time, CancellationToken ct)
+    /// <summary>A client that may retry sends an <c>Idempotency-Key</c>: the mark then counts once however often it arrives.</summary>
+    public static async Task<Results<Ok<Marked>, ProblemHttpResult>> Mark(
+        ClaimsPrincipal user, LearnerZones zones, RecordWriter record, TimeProvider time,
+        [FromHeader(Name = IdempotencyKey)] string? requestKey, CancellationToken ct)
     {
+        if (requestKey is not null && !Ids.IsValid(requestKey))
+            return TypedResults.Problem(Problems.Invalid(new Dictionary<string, string[]> { [IdempotencyKey] = [$"must be {Ids.Rule}."] }));
         var learner = user.Id();
-        await record.WriteAsync(RecordChange.Mark(learner, LearnerClock.Today(time, await zones.GetAsync(learner, ct))), ct);
+        await record.WriteAsync(RecordChange.Mark(learner, LearnerClock.Today(time, await zones.GetAsync(learner, ct)), requestKey), ct);
         return TypedResults.Ok(new Marked());
     }
+
+    public const string IdempotencyKey = "Idempotency-Key";
 
     public static async Task<Results<Ok<List<HeatmapDay>>, ProblemHttpResult>> Data(
         int? days, ClaimsPrincipal user, LearnerZones zones, LearningRecord record, TimeProvider time, CancellationToken ct)
@@ -42,6 +53,7 @@ public static class HeatmapApi
         var learner = user.Id();
         var zone = await zones.GetAsync(learner, ct);
         var activity = await record.HeatmapAsync(learner, zone, LearnerClock.Today(time, zone), span, ct);
-        return TypedResults.Ok(activity.Select(d => new HeatmapDay(d.Day, d.Count, d.Seconds)).ToList());
+        var levels = LearnerAnalytics.Levels(activity);
+        return TypedResults.Ok(activity.Select((d, i) => new HeatmapDay(d.Day, d.Count, d.Seconds, levels[i])).ToList());
     }
 }

@@ -26,8 +26,11 @@ public static class ApiExtensions
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
         // A line per successful ping would cost more than the ping (the console sink writes under a lock), so those
         // go at Debug; failures and every other request stay at Information.
+        // Refusals (401, 403, 429) and outage answers (503) come in floods and are counted in the metrics instead;
+        // an outage is logged once every few seconds by the handler that answers it.
         builder.Services.Configure<RequestLoggingOptions>(o => o.GetLevel = (http, _, error) =>
-            error is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
+            http.Response.StatusCode is 401 or 403 or 429 or 503 ? LogEventLevel.Debug
+            : error is not null || http.Response.StatusCode >= 500 ? LogEventLevel.Error
             : http.Response.StatusCode < 400 && IsHighRate(http.Request.Path) ? LogEventLevel.Debug
             : LogEventLevel.Information);
         return builder;

@@ -23,15 +23,30 @@ public static class MongoStorageExtensions
         {
             throw new InvalidOperationException($"ConnectionStrings:Mongo is not a valid MongoDB connection string: {ex.Message}", ex);
         }
-        services.AddSingleton<IMongoClient>(_ => new MongoClient(url));
+        services.AddSingleton<IMongoClient>(_ => new MongoClient(ClientSettings(url)));
         services.AddSingleton(sp => sp.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName ?? DefaultDatabase));
         services.AddSingleton(sp => new MongoProgressStore(sp.GetRequiredService<IMongoDatabase>()));
         services.AddSingleton<IProgressStore>(sp => sp.GetRequiredService<MongoProgressStore>());
         services.AddSingleton<ICourseCatalog, MongoCourseCatalog>();
         services.AddSingleton<ILearnerSettings, MongoLearnerSettings>();
+        services.AddSingleton<ILearnerData, MongoLearnerData>();
+        services.AddSingleton<LearnProgress.Core.Analytics.ICourseAnalyticsStore, MongoCourseAnalytics>();
         // Before any write: a guarded upsert relies on the unique indexes to collide instead of inserting a duplicate.
         services.AddHostedService<MongoIndexSetup>();
         return services;
+    }
+
+    /// <summary>
+    /// Bounded waits on every call: finding a server, connecting, and a socket that stops answering. With the write
+    /// concern's own timeout (<see cref="MongoNames.Majority"/>) no store call hangs.
+    /// </summary>
+    public static MongoClientSettings ClientSettings(MongoUrl url)
+    {
+        var settings = MongoClientSettings.FromUrl(url);
+        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(5);
+        settings.ConnectTimeout = TimeSpan.FromSeconds(5);
+        settings.SocketTimeout = TimeSpan.FromSeconds(30);
+        return settings;
     }
 
     private sealed class MongoIndexSetup(MongoProgressStore store) : IHostedService

@@ -1,8 +1,11 @@
 using LearnProgress.Api.Achievements;
+using LearnProgress.Api.Analytics;
 using LearnProgress.Api.Courses;
+using LearnProgress.Api.DataRights;
 using LearnProgress.Api.Events;
 using LearnProgress.Api.Heatmap;
 using LearnProgress.Api.Hub;
+using LearnProgress.Api.Learn;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Progress;
@@ -30,6 +33,7 @@ public static class ServiceComposition
         builder.AddLearningEvents();
         builder.AddAchievements();
         builder.AddProgressHub();
+        builder.AddCourseAnalytics();
         builder.AddReadinessChecks();
         builder.AddOpenApiDocs();
         return builder;
@@ -45,11 +49,14 @@ public static class ServiceComposition
         app.UseAuthentication();
         app.UseRateLimits();
         app.UseAuthorization();
+        app.UseStrictJson();
 
         app.MapProgressApi();
         app.MapHeatmapApi();
         app.MapStatsApi();
         app.MapSettingsApi();
+        app.MapDataRightsApi();
+        app.MapAnalyticsApi();
         app.MapCoursesApi();
         app.MapOperationsApi();
         app.MapLearningEvents();
@@ -58,6 +65,7 @@ public static class ServiceComposition
         app.MapServiceMetrics();
         app.MapHangfireDashboardForAdmins();
         app.MapDevTokenApi();
+        app.MapLearnPages();
         return app;
     }
 }

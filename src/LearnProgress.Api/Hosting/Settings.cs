@@ -10,6 +10,14 @@ public sealed class StorageOptions
     [Required(AllowEmptyStrings = false)]
     public string DataDirectory { get; set; } = "./data";
 
+    /// <summary>Embedded mode: time between Garnet's background checkpoints; each lets the AOF behind it be deleted.</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Embedded mode: an AOF larger than this gets a checkpoint within seconds, whatever the schedule.</summary>
+    [Range(8, 4096)]
+    public int AofSizeLimitMegabytes { get; set; } = 64;
+
     public string DatabasePath => Path.Combine(DataDirectory, "learnprogress.db");
     public string GarnetDirectory => Path.Combine(DataDirectory, "garnet");
 }

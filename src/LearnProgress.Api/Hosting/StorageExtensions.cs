@@ -1,5 +1,7 @@
 using LearnProgress.Api.Courses;
 using LearnProgress.Core;
+using LearnProgress.Core.Analytics;
+using LearnProgress.Core.DataRights;
 using LearnProgress.Core.Flushing;
 using LearnProgress.Core.Progress;
 using LearnProgress.Core.Record;
@@ -10,7 +12,7 @@ using StackExchange.Redis;
 
 namespace LearnProgress.Api.Hosting;
 
-public static class StorageExtensions
+public static partial class StorageExtensions
 {
     /// <summary>
     /// Wires the ports. Without connection strings everything is embedded: Garnet in-process for the buffer and a
@@ -29,21 +31,26 @@ public static class StorageExtensions
         var redis = builder.Configuration.GetConnectionString("Redis");
         if (string.IsNullOrWhiteSpace(redis))
         {
-            services.AddSingleton(sp => new EmbeddedGarnet(
-                sp.GetRequiredService<IOptions<StorageOptions>>().Value.GarnetDirectory, sp.GetRequiredService<ILoggerFactory>()));
+            services.AddSingleton(sp =>
+            {
+                var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+                return new EmbeddedGarnet(storage.GarnetDirectory, sp.GetRequiredService<ILoggerFactory>(),
+                    new EmbeddedGarnetSettings(storage.CheckpointInterval, (long)storage.AofSizeLimitMegabytes << 20));
+            });
             services.AddSingleton<IConnectionMultiplexer>(sp =>
-                ConnectionMultiplexer.Connect(sp.GetRequiredService<EmbeddedGarnet>().ConnectionString));
+                ConnectionMultiplexer.Connect(BufferConnection(sp.GetRequiredService<EmbeddedGarnet>().ConnectionString)));
         }
         else
         {
-            services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis));
+            services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(BufferConnection(redis)));
         }
 
         services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value.Buckets));
         services.AddSingleton<IProgressBuffer>(sp => new RedisProgressBuffer(
             sp.GetRequiredService<IConnectionMultiplexer>(),
             sp.GetRequiredService<RedisKeys>(),
-            sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value.FlushedKeyTtl));
+            sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value.FlushedKeyTtl,
+            sp.GetRequiredService<TimeProvider>()));
         var mongo = builder.Configuration.GetConnectionString("Mongo");
         if (string.IsNullOrWhiteSpace(mongo))
         {
@@ -51,6 +58,8 @@ public static class StorageExtensions
             services.AddSingleton<IProgressStore, SqliteProgressStore>();
             services.AddSingleton<ICourseCatalog, SqliteCourseCatalog>();
             services.AddSingleton<ILearnerSettings, SqliteLearnerSettings>();
+            services.AddSingleton<ILearnerData, SqliteLearnerData>();
+            services.AddSingleton<ICourseAnalyticsStore, SqliteCourseAnalytics>();
         }
         else
         {
@@ -63,20 +72,62 @@ public static class StorageExtensions
         services.AddSingleton<LearningRecord>();
         services.AddSingleton<ICourseLookup>(sp => sp.GetRequiredService<CatalogCache>());
         services.AddSingleton<WriteBehindFlusher>();
+        services.AddSingleton<LearnerDataRights>();
+        services.AddSingleton<CourseAnalyticsRefresher>();
 
         // Brings the buffer (and its AOF recovery) and the store up before the first request, not on it.
         services.AddHostedService<StorageWarmup>();
         return builder;
     }
 
-    private sealed class StorageWarmup(IProgressBuffer buffer, IProgressStore store) : IHostedService
+    /// <summary>
+    /// An outage of the buffer must be answered, not waited out: the service starts while Redis is down and
+    /// reconnects on its own (abortConnect=false), and while no connection is up a command fails at once
+    /// (<see cref="BacklogPolicy.FailFast"/>) instead of queueing for the whole timeout, so a ping gets its 503 with
+    /// Retry-After in milliseconds. A Redis that accepts the connection but does not answer fails a command after
+    /// the timeout, two seconds unless the connection string sets <c>asyncTimeout</c>/<c>syncTimeout</c>.
+    /// </summary>
+    internal static ConfigurationOptions BufferConnection(string connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString);
+        options.AbortOnConnectFail = false;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        if (!connectionString.Contains("asyncTimeout", StringComparison.OrdinalIgnoreCase)) options.AsyncTimeout = 2_000;
+        if (!connectionString.Contains("syncTimeout", StringComparison.OrdinalIgnoreCase)) options.SyncTimeout = 2_000;
+        if (!connectionString.Contains("connectTimeout", StringComparison.OrdinalIgnoreCase)) options.ConnectTimeout = 2_000;
+        return options;
+    }
+
+    private sealed partial class StorageWarmup(IProgressBuffer buffer, IProgressStore store, ILogger<StorageWarmup> logger) : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
-            await buffer.CheckAsync(cancellationToken);
-            await store.CheckAsync(cancellationToken);
+            // Resolving the buffer starts the embedded Garnet (and its recovery) here rather than on the first request.
+            // A dependency that is down does not stop the start: /health/ready says not ready until it answers.
+            try
+            {
+                await buffer.CheckAsync(cancellationToken);
+            }
+            catch (Exception ex) when (Dependencies.Unavailable(ex) is not null)
+            {
+                LogBufferDown(logger, ex);
+            }
+            try
+            {
+                await store.CheckAsync(cancellationToken);
+            }
+            catch (Exception ex) when (Dependencies.Unavailable(ex) is not null)
+            {
+                LogStoreDown(logger, ex);
+            }
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(LogLevel.Warning, "The progress buffer (Redis) cannot be reached; the service starts unready and reconnects when it returns")]
+        private static partial void LogBufferDown(ILogger logger, Exception exception);
+
+        [LoggerMessage(LogLevel.Warning, "The store cannot be reached; the service starts unready until it answers")]
+        private static partial void LogStoreDown(ILogger logger, Exception exception);
     }
 }

@@ -30,5 +30,8 @@ public sealed class LearnerZones(HybridCache cache, ILearnerSettings store)
         await cache.RemoveAsync(Key(userId), cancellationToken);
     }
 
+    /// <summary>Drops the cached zone of an erased learner, in memory and in Redis.</summary>
+    public ValueTask ForgetAsync(string userId, CancellationToken cancellationToken = default) => cache.RemoveAsync(Key(userId), cancellationToken);
+
     private static string Key(string userId) => $"learner:zone:{userId}";
 }

@@ -20,10 +20,10 @@ public static class JobStorageExtensions
         return services.AddSingleton<JobStorage>(sp => new MongoStorage(
             sp.GetRequiredService<IMongoClient>(),
             sp.GetRequiredService<IMongoDatabase>().DatabaseNamespace.DatabaseName,
-            MongoJobStorageOptions()));
+            MongoJobStorageOptions(new MongoUrl(configuration.GetConnectionString("Mongo")))));
     }
 
-    public static MongoStorageOptions MongoJobStorageOptions() => new()
+    public static MongoStorageOptions MongoJobStorageOptions(MongoUrl url) => new()
     {
         MigrationOptions = new MongoMigrationOptions
         {
@@ -33,7 +33,8 @@ public static class JobStorageExtensions
             BackupStrategy = new CollectionMongoBackupStrategy(),
         },
         CheckConnection = true,
-        // Tailing a capped collection works on a single node as well as a replica set; watching needs change streams.
-        CheckQueuedJobsStrategy = CheckQueuedJobsStrategy.TailNotificationsCollection,
+        // A replica set has change streams, which notice queued jobs without a capped collection to tail; a single
+        // node without a replica set has none, and tails the notifications collection instead.
+        CheckQueuedJobsStrategy = url.ReplicaSetName is null ? CheckQueuedJobsStrategy.TailNotificationsCollection : CheckQueuedJobsStrategy.Watch,
     };
 }

@@ -23,16 +23,17 @@ public static partial class Metrics
     {
         var services = builder.Services;
         services.AddSingleton<ProgressMetrics>();
+        services.AddSingleton<ServiceHealth>();
         services.AddHostedService<BacklogSampler>();
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("learnprogress"))
-            .WithMetrics(m => m.AddMeter(ProgressMetrics.MeterName).AddPrometheusExporter());
+            .WithMetrics(m => m.AddMeter(ProgressMetrics.MeterName, ServiceHealth.MeterName).AddPrometheusExporter());
         return builder;
     }
 
-    /// <summary>Anonymous, like the health endpoints: it exposes counts and timings, no learner data.</summary>
+    /// <summary>Anonymous and never rate-limited, like the health endpoints: it exposes counts and timings, no learner data.</summary>
     public static IEndpointConventionBuilder MapServiceMetrics(this IEndpointRouteBuilder routes) =>
-        routes.MapPrometheusScrapingEndpoint(Path).AllowAnonymous();
+        routes.MapPrometheusScrapingEndpoint(Path).AllowAnonymous().DisableRateLimiting();
 
     /// <summary>Counts the pings an endpoint accepts and rejects, and times its handler.</summary>
     public static TBuilder WithPingMetrics<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
@@ -64,7 +65,8 @@ public static partial class Metrics
     }
 
     /// <summary>Backlog and oldest-change age need a scan of every bucket, so they are sampled, not read per scrape.</summary>
-    private sealed partial class BacklogSampler(IProgressBuffer buffer, ProgressMetrics metrics, TimeProvider time, ILogger<BacklogSampler> logger)
+    private sealed partial class BacklogSampler(IProgressBuffer buffer, ProgressMetrics metrics, ServiceHealth health,
+        StackExchange.Redis.IConnectionMultiplexer redis, TimeProvider time, ILogger<BacklogSampler> logger)
         : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -74,7 +76,9 @@ public static partial class Metrics
             {
                 try
                 {
-                    metrics.BacklogSampled(await buffer.CountPendingAsync(stoppingToken), await buffer.OldestPendingChangeAsync(stoppingToken));
+                    metrics.BacklogSampled(await buffer.CountPendingAsync(stoppingToken), await buffer.OldestPendingChangeAsync(stoppingToken),
+                        await buffer.CountHeldAsync(stoppingToken));
+                    if (await BufferMemoryAsync() is { } memory) health.BufferMemorySampled(memory.Used, memory.Limit);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
@@ -86,5 +90,25 @@ public static partial class Metrics
 
         [LoggerMessage(LogLevel.Debug, "Could not sample the buffer backlog")]
         private static partial void LogSampleFailed(ILogger logger, Exception exception);
+
+        /// <summary>
+        /// Memory against maxmemory of the fullest primary (on a cluster the first to fill refuses its buckets' pings).
+        /// Garnet reports no maxmemory; its gauges then show what it reports.
+        /// </summary>
+        private async Task<(long Used, long Limit)?> BufferMemoryAsync()
+        {
+            (long Used, long Limit)? fullest = null;
+            foreach (var endpoint in redis.GetEndPoints())
+            {
+                var server = redis.GetServer(endpoint);
+                if (!server.IsConnected || server.IsReplica) continue;
+                var info = (await server.InfoAsync("memory")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+                if (!info.TryGetValue("used_memory", out var usedText) || !long.TryParse(usedText, out var used)) continue;
+                var limit = info.TryGetValue("maxmemory", out var maxText) && long.TryParse(maxText, out var max) ? max : 0;
+                double Share((long Used, long Limit) m) => m.Limit > 0 ? (double)m.Used / m.Limit : 0;
+                if (fullest is null || Share((used, limit)) > Share(fullest.Value)) fullest = (used, limit);
+            }
+            return fullest;
+        }
     }
 }

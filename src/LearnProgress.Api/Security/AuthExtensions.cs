@@ -13,6 +13,8 @@ public static class AuthExtensions
     /// <summary>Reads the event feed (a system that consumes events), nothing else.</summary>
     public const string EventsPolicy = "events";
     public const string IntegrationRole = "integration";
+    public const string InstructorPolicy = "instructor";
+    public const string InstructorRole = "instructor";
     public const string RoleClaim = "role";
     public const string SubjectClaim = "sub";
 
@@ -29,7 +31,8 @@ public static class AuthExtensions
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(AdminRole))
-            .AddPolicy(EventsPolicy, p => p.RequireAuthenticatedUser().RequireRole(AdminRole, IntegrationRole));
+            .AddPolicy(EventsPolicy, p => p.RequireAuthenticatedUser().RequireRole(AdminRole, IntegrationRole))
+            .AddPolicy(InstructorPolicy, p => p.RequireAuthenticatedUser().RequireRole(InstructorRole, AdminRole));
         return builder;
     }
 

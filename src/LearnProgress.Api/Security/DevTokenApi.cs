@@ -17,16 +17,21 @@ public static class DevTokenApi
     {
         if (!app.Environment.IsDevelopment()) return;
         app.MapGet("/dev/token", CreateToken).AllowAnonymous().WithTags("Development")
-            .WithSummary("Development only: a bearer token for ?sub=<learner>&admin=true|false");
+            .WithSummary("Development only: a bearer token for ?sub=<learner>&admin=true|false&lifetimeSeconds=<8 h by default; negative: already expired>");
     }
 
     private static Results<Ok<DevToken>, ProblemHttpResult> CreateToken(
-        string? sub, bool? admin, IOptions<AuthOptions> options, TimeProvider time)
+        string? sub, bool? admin, int? lifetimeSeconds, IOptions<AuthOptions> options, TimeProvider time)
     {
         sub ??= "dev-learner";
         if (!Ids.IsValid(sub) || string.IsNullOrEmpty(options.Value.SigningKey))
             return TypedResults.Problem(Problems.Field(400, "Cannot mint this token.", "sub", $"must be {Ids.Rule}"));
-        var expires = time.GetUtcNow().AddHours(8);
+        if (lifetimeSeconds is < -3600 or > 8 * 3600)
+            return TypedResults.Problem(Problems.Field(400, "Cannot mint this token.", "lifetimeSeconds", "must be from -3600 to 28800."));
+        var now = time.GetUtcNow();
+        var expires = now.AddSeconds(lifetimeSeconds ?? 8 * 3600);
+        // An expired token (to try a client's refresh path) must still have been valid once.
+        var issued = expires <= now ? expires.AddMinutes(-5) : now;
         var claims = new List<Claim> { new(AuthExtensions.SubjectClaim, sub) };
         if (admin == true) claims.Add(new Claim(AuthExtensions.RoleClaim, AuthExtensions.AdminRole));
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
@@ -34,6 +39,8 @@ public static class DevTokenApi
             Subject = new ClaimsIdentity(claims),
             Issuer = options.Value.Issuer,
             Audience = options.Value.Audience,
+            IssuedAt = issued.UtcDateTime,
+            NotBefore = issued.UtcDateTime,
             Expires = expires.UtcDateTime,
             SigningCredentials = new SigningCredentials(AuthExtensions.KeyFrom(options.Value.SigningKey), SecurityAlgorithms.HmacSha256),
         });

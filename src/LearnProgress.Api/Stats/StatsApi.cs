@@ -1,6 +1,9 @@
 using System.Security.Claims;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Security;
+using LearnProgress.Api.Hosting;
+using LearnProgress.Core;
+using LearnProgress.Core.Analytics;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Record;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,6 +16,8 @@ public static class StatsApi
     {
         var group = routes.MapGroup("/api/v1/stats").WithTags("Stats").RequireLearner();
         group.MapGet("/course-progress", Courses).WithSummary("Completion percentage of every course the caller has touched.");
+        group.MapGet("/weekly", Weekly).WithSummary($"The caller's weeks (from the weekStart setting, Monday by default, in the caller's zone), oldest first: weeks=1..{LearnerAnalytics.MaxWeeks}, default 12.");
+        group.MapGet("/course-estimates", Estimates).WithSummary("Per course touched: footage left, recent pace and the estimated completion date.");
         group.MapGet("/student", Student).WithSummary("Streaks, completions and watch time of the caller.");
         return group;
     }
@@ -22,6 +27,28 @@ public static class StatsApi
     {
         var learner = user.Id();
         return TypedResults.Ok(await record.CoursesAsync(learner, await zones.GetAsync(learner, ct), ct));
+    }
+
+    public const int DefaultWeeks = 12;
+
+    public static async Task<Results<Ok<IReadOnlyList<WeekStats>>, ProblemHttpResult>> Weekly(
+        int? weeks, ClaimsPrincipal user, LearnerZones zones, ILearnerSettings settings, LearningRecord record, TimeProvider time, CancellationToken ct)
+    {
+        var count = weeks ?? DefaultWeeks;
+        if (count is < 1 or > LearnerAnalytics.MaxWeeks)
+            return TypedResults.Problem(Problems.Invalid(new Dictionary<string, string[]> { ["weeks"] = [$"must be from 1 to {LearnerAnalytics.MaxWeeks}."] }));
+        var learner = user.Id();
+        var zone = await zones.GetAsync(learner, ct);
+        var weekStart = await settings.GetWeekStartAsync(learner, ct) ?? WeekDays.Default;
+        return TypedResults.Ok(await record.WeeklyAsync(learner, zone, LearnerClock.Today(time, zone), count, weekStart, ct));
+    }
+
+    public static async Task<Ok<IReadOnlyList<CourseEstimate>>> Estimates(
+        ClaimsPrincipal user, LearnerZones zones, LearningRecord record, TimeProvider time, CancellationToken ct)
+    {
+        var learner = user.Id();
+        var zone = await zones.GetAsync(learner, ct);
+        return TypedResults.Ok(await record.EstimatesAsync(learner, zone, LearnerClock.Today(time, zone), ct));
     }
 
     public static async Task<Ok<StudentSummary>> Student(

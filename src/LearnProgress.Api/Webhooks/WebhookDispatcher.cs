@@ -108,8 +108,14 @@ public sealed partial class WebhookDispatcher(
     private async Task DeliverAsync(WebhookDelivery delivery, CancellationToken ct)
     {
         var endpoint = await store.GetEndpointAsync(delivery.EndpointId, ct);
-        var e = await store.FindEventAsync(delivery.EventId, ct);
-        if (endpoint is null || e is null) return;
+        if (endpoint is null) return;
+        if (await store.FindEventAsync(delivery.EventId, ct) is not { } e)
+        {
+            // Erased with its learner after it was fanned out: nothing is left to send.
+            await store.RecordAttemptAsync(new DeliveryAttempt(delivery.Id, endpoint.Id, delivery.EventId, delivery.Attempts + 1, time.GetUtcNow(),
+                null, "The event no longer exists (its learner was erased).", 0), DeliveryStatus.Failed, time.GetUtcNow(), endpoint, ct);
+            return;
+        }
         var (result, duration) = await sender.SendAsync(endpoint, e, ct);
         var now = time.GetUtcNow();
         var attempts = delivery.Attempts + 1;

@@ -1,9 +1,10 @@
+using LearnProgress.Core.Progress;
 using LearnProgress.Core.Record;
 using LearnProgress.Core.Telemetry;
 
 namespace LearnProgress.Core.Flushing;
 
-public sealed record FlushResult(int Flushed, int Buckets, int FailedBuckets, TimeSpan Duration);
+public sealed record FlushResult(int Flushed, int Buckets, int FailedBuckets, TimeSpan Duration, IReadOnlyList<HeldLearner> Held);
 
 /// <summary>Drains every bucket of the buffer into the learning record, a few buckets at a time.</summary>
 public sealed class WriteBehindFlusher(IProgressBuffer buffer, RecordWriter record, TimeProvider time, ProgressMetrics metrics)
@@ -16,28 +17,73 @@ public sealed class WriteBehindFlusher(IProgressBuffer buffer, RecordWriter reco
         var started = time.GetTimestamp();
         var flushed = 0;
         var failed = 0;
+        var held = new List<HeldLearner>();
+        var attempted = 0;
         Exception? firstError = null;
-        await Parallel.ForAsync(0, buffer.BucketCount,
-            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken },
-            async (bucket, ct) =>
+        // A store that is down or locked fails every bucket alike: the first such failure ends the run at once
+        // instead of waiting out the store once per bucket. What was not flushed stays buffered for the next run.
+        using var unavailable = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            await Parallel.ForAsync(0, buffer.BucketCount,
+                new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = unavailable.Token },
+                async (bucket, ct) =>
+                {
+                    Interlocked.Increment(ref attempted);
+                    try
+                    {
+                        var result = await buffer.FlushBucketAsync(bucket, WriteAsync, ct);
+                        Interlocked.Add(ref flushed, result.Keys);
+                        if (result.Held.Count > 0) lock (held) held.AddRange(result.Held);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // Any other bucket failing must not stop the rest; its claim is replayed next time.
+                        Interlocked.Increment(ref failed);
+                        Interlocked.CompareExchange(ref firstError, ex, null);
+                        if (ex is StoreUnavailableException) await unavailable.CancelAsync();
+                    }
+                });
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            failed += buffer.BucketCount - attempted;
+        }
+        var outcome = new FlushResult(flushed, buffer.BucketCount, failed, time.GetElapsedTime(started), held);
+        metrics.FlushCompleted(outcome.Flushed, outcome.Duration, failed > 0, held.Count);
+        if (failed > 0)
+            throw new FlushFailedException(outcome, firstError!);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Writes a bucket's batch in one go. When the store refuses it for a reason other than being unavailable, the
+    /// learners are written one by one, so one learner's state that cannot be written (a constraint, a corrupt stored
+    /// document, a bug) holds back that learner alone and never the rest of the bucket.
+    /// </summary>
+    private async Task<IReadOnlyList<HeldLearner>> WriteAsync(FlushBatch batch, CancellationToken ct)
+    {
+        try
+        {
+            await record.WriteAsync(RecordChange.Of(batch), ct);
+            return [];
+        }
+        catch (Exception ex) when (ex is not (StoreUnavailableException or OperationCanceledException))
+        {
+            var held = new List<HeldLearner>();
+            foreach (var user in batch.Users)
             {
                 try
                 {
-                    Interlocked.Add(ref flushed, await buffer.FlushBucketAsync(bucket,
-                        (batch, token) => record.WriteAsync(RecordChange.Of(batch), token), ct));
+                    await record.WriteAsync(RecordChange.Of(batch.Of(user)), ct);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception refused) when (refused is not (StoreUnavailableException or OperationCanceledException))
                 {
-                    // One bucket failing (store down) must not stop the others; its claim is replayed next time.
-                    Interlocked.Increment(ref failed);
-                    Interlocked.CompareExchange(ref firstError, ex, null);
+                    held.Add(new HeldLearner(user, $"{refused.GetType().Name}: {refused.Message.Split('\n')[0]}"));
                 }
-            });
-        var result = new FlushResult(flushed, buffer.BucketCount, failed, time.GetElapsedTime(started));
-        metrics.FlushCompleted(result.Flushed, result.Duration, failed > 0);
-        if (failed > 0)
-            throw new FlushFailedException(result, firstError!);
-        return result;
+            }
+            return held;
+        }
     }
 }
 

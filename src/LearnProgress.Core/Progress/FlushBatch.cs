@@ -16,4 +16,19 @@ public sealed record ActivitySnapshot(string UserId, IReadOnlyDictionary<DateOnl
 public sealed record FlushBatch(IReadOnlyList<CourseProgressSnapshot> Progress, IReadOnlyList<ActivitySnapshot> Activity)
 {
     public int Count => Progress.Count + Activity.Count;
+
+    public IEnumerable<string> Users => Progress.Select(p => p.UserId).Concat(Activity.Select(a => a.UserId)).Distinct(StringComparer.Ordinal);
+
+    /// <summary>The part of the batch that belongs to one learner.</summary>
+    public FlushBatch Of(string userId) => new(
+        Progress.Where(p => p.UserId == userId).ToList(), Activity.Where(a => a.UserId == userId).ToList());
+}
+
+/// <summary>A learner whose buffered state could not be written; it stays in the buffer and is tried again later.</summary>
+public sealed record HeldLearner(string UserId, string Reason);
+
+/// <summary>What one bucket's flush did: keys written, and learners held back for a later attempt.</summary>
+public sealed record BucketFlush(int Keys, IReadOnlyList<HeldLearner> Held)
+{
+    public static readonly BucketFlush None = new(0, []);
 }

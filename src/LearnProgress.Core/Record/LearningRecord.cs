@@ -1,3 +1,4 @@
+using LearnProgress.Core.Analytics;
 using LearnProgress.Core.Catalog;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
@@ -19,7 +20,11 @@ public sealed class LearningRecord(IProgressBuffer buffer, IProgressStore store,
 
     private static readonly IReadOnlyDictionary<string, StoredLecture> NoLectures = new Dictionary<string, StoredLecture>();
 
-    public async Task<CourseProgressView> CourseAsync(string userId, Course course, TimeZoneInfo zone, CancellationToken ct = default)
+    public async Task<CourseProgressView> CourseAsync(string userId, Course course, TimeZoneInfo zone, CancellationToken ct = default) =>
+        CourseProgressView.Build(course, await LecturesAsync(userId, course, zone, ct));
+
+    /// <summary>Every lecture of the course the learner has touched, buffer over store, completion decided.</summary>
+    private async Task<Dictionary<string, LectureProgress>> LecturesAsync(string userId, Course course, TimeZoneInfo zone, CancellationToken ct)
     {
         var storedTask = store.ReadLecturesAsync(userId, [course.Id], ct);
         var buffered = await buffer.ReadAsync(userId, course.Id, ct);
@@ -31,7 +36,7 @@ public sealed class LearningRecord(IProgressBuffer buffer, IProgressStore store,
         foreach (var (lecture, saved) in stored)
             if (!buffered.ContainsKey(lecture))
                 lectures[lecture] = Merge(null, saved.Progress, course, lecture, zone).Progress;
-        return CourseProgressView.Build(course, lectures);
+        return lectures;
     }
 
     /// <summary>One entry per day from <paramref name="today"/> − <paramref name="span"/> + 1 to today.</summary>
@@ -89,6 +94,38 @@ public sealed class LearningRecord(IProgressBuffer buffer, IProgressStore store,
             // Only lectures the catalog still has count, so removing or adding a lecture changes the figure at once.
             answer.Add(new CourseCompletion(courseId, CourseProgressView.Percentage(
                 course.Lectures.Count(l => lectures.Contains(l.Id)), course.TotalLectures)));
+        }
+        return answer;
+    }
+
+    /// <summary>Weeks in the learner's zone ending with the current one, from the same merged days as the heatmap.</summary>
+    public async Task<IReadOnlyList<WeekStats>> WeeklyAsync(string userId, TimeZoneInfo zone, DateOnly today, int weeks, DayOfWeek weekStart,
+        CancellationToken ct = default)
+    {
+        var from = LearnerAnalytics.WeeklyFrom(today, weeks, weekStart);
+        var days = await HeatmapAsync(userId, zone, today, today.DayNumber - from.DayNumber + 1, ct);
+        return LearnerAnalytics.Weekly(days, today, weeks, weekStart);
+    }
+
+    /// <summary>
+    /// For every course the learner has touched: the footage left to play (the unplayed part of each lecture not yet
+    /// complete) and, at the learner's pace of the last 28 days, the day it would be done.
+    /// </summary>
+    public async Task<IReadOnlyList<CourseEstimate>> EstimatesAsync(string userId, TimeZoneInfo zone, DateOnly today, CancellationToken ct = default)
+    {
+        var paceTask = HeatmapAsync(userId, zone, today, LearnerAnalytics.PaceWindowDays, ct);
+        var courses = await CoursesAsync(userId, zone, ct);
+        var pace = LearnerAnalytics.Pace(await paceTask, today);
+        var answer = new List<CourseEstimate>(courses.Count);
+        foreach (var touched in courses)
+        {
+            if (await catalog.FindAsync(touched.CourseId, ct) is not { } course) continue;
+            var lectures = await LecturesAsync(userId, course, zone, ct);
+            var remaining = course.Lectures.Sum(l => lectures.TryGetValue(l.Id, out var p)
+                ? p.Completed ? 0 : Math.Max(0, l.DurationSeconds - p.Coverage.Seconds)
+                : l.DurationSeconds);
+            remaining = Math.Round(remaining, 1);
+            answer.Add(new CourseEstimate(course.Id, touched.Progress, remaining, pace.PerActiveDay, pace.Finish(remaining, today)));
         }
         return answer;
     }

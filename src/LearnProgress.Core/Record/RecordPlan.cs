@@ -13,8 +13,11 @@ public sealed record LecturePlan(CourseKey Course, string LectureId, StoredLectu
     public bool Changed => After != Before;
 }
 
-/// <summary>One day after a change: its played spans and seconds, and marks to add.</summary>
-public sealed record DayPlan(DayKey Key, Coverage Played, double Seconds, int AddMarks, StoredDay? Before);
+/// <summary>One day after a change: its played spans and seconds, marks to add and the request keys they came with.</summary>
+public sealed record DayPlan(DayKey Key, Coverage Played, double Seconds, int AddMarks, StoredDay? Before)
+{
+    public IReadOnlyList<string> NewMarkKeys { get; init; } = [];
+}
 
 /// <summary>A learner's runs of active days before and after a change.</summary>
 public sealed record RunsPlan(string UserId, IReadOnlyList<DayRun> Before, IReadOnlyList<DayRun> After)

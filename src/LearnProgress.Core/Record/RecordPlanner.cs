@@ -54,13 +54,19 @@ public sealed class RecordPlanner(CompletionRule rule)
                 days[key] = new DayPlan(key, merged, seconds, 0, before);
                 if (seconds >= DayActivity.ActiveSeconds) Active(key.UserId, day);
             }
-        foreach (var mark in change.Marks)
+        foreach (var (key, requestKey) in change.Marks)
         {
-            var before = stored.Days.GetValueOrDefault(mark);
-            days[mark] = days.TryGetValue(mark, out var plan)
-                ? plan with { AddMarks = plan.AddMarks + 1 }
-                : new DayPlan(mark, before?.Played ?? Coverage.Empty, before?.Seconds ?? 0, 1, before);
-            Active(mark.UserId, mark.Day);
+            var before = stored.Days.GetValueOrDefault(key);
+            var plan = days.GetValueOrDefault(key) ?? new DayPlan(key, before?.Played ?? Coverage.Empty, before?.Seconds ?? 0, 0, before);
+            // A retried request (same key) was counted already, in the store or earlier in this change.
+            if (requestKey is not null && (before?.CountedMarks.Contains(requestKey) == true || plan.NewMarkKeys.Contains(requestKey)))
+                continue;
+            days[key] = plan with
+            {
+                AddMarks = plan.AddMarks + 1,
+                NewMarkKeys = requestKey is null ? plan.NewMarkKeys : [.. plan.NewMarkKeys, requestKey],
+            };
+            Active(key.UserId, key.Day);
         }
 
         var runs = new List<RunsPlan>();

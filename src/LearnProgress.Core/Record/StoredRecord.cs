@@ -13,8 +13,12 @@ public sealed record StoredLecture(LectureProgress Progress, DateOnly? Completed
 /// One stored day. <see cref="Seconds"/> is kept beside the spans it derives from (<see cref="DayActivity.SecondsOf"/>)
 /// so reads need not parse them; <see cref="Completions"/> is counted from the lectures completed that day.
 /// </summary>
-public sealed record StoredDay(DateOnly Day, Coverage Played, double Seconds, int Marks, int Completions = 0)
+public sealed record StoredDay(DateOnly Day, Coverage Played, double Seconds, int Marks, int Completions = 0,
+    IReadOnlySet<string>? MarkKeys = null)
 {
+    /// <summary>Request keys of the marks already counted, where the store was asked for them.</summary>
+    public IReadOnlySet<string> CountedMarks => MarkKeys ?? new HashSet<string>();
+
     public DayActivity Activity => new(Day, Seconds, Marks, Completions);
 }
 

@@ -21,8 +21,10 @@ public sealed class ProgressMetrics
     private readonly Counter<long> _flushKeys;
     private readonly Histogram<double> _flushDuration;
     private readonly Counter<long> _storeWrites;
+    private readonly Counter<long> _learnersHeld;
     private readonly TimeProvider _time;
     private long _backlog;
+    private long _held;
     private long _oldestChangeMs = -1;
 
     public ProgressMetrics(IMeterFactory meters, TimeProvider time)
@@ -45,6 +47,10 @@ public sealed class ProgressMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = FlushBuckets });
         _storeWrites = meter.CreateCounter<long>("learnprogress.store.writes", "{row}",
             "Lecture progress records upserted into the system of record.");
+        _learnersHeld = meter.CreateCounter<long>("learnprogress.flush.held", "{learner}",
+            "Learners a flush could not write and held back for a later attempt (their data stays buffered).");
+        meter.CreateObservableGauge("learnprogress.flush.held_learners", () => Interlocked.Read(ref _held), "{key}",
+            "Buffered keys held back because their learner's state could not be written (sampled).");
         meter.CreateObservableGauge("learnprogress.buffer.backlog", () => Interlocked.Read(ref _backlog), "{key}",
             "Changed keys waiting for a flush, claimed ones included (sampled).");
         meter.CreateObservableGauge("learnprogress.buffer.oldest_change_age", ObserveOldestChangeAge, "s",
@@ -63,8 +69,9 @@ public sealed class ProgressMetrics
 
     public void PingHandled(TimeSpan elapsed) => _pingDuration.Record(elapsed.TotalSeconds);
 
-    public void FlushCompleted(int keys, TimeSpan elapsed, bool failed)
+    public void FlushCompleted(int keys, TimeSpan elapsed, bool failed, int held = 0)
     {
+        if (held > 0) _learnersHeld.Add(held);
         _flushRuns.Add(1, new KeyValuePair<string, object?>("outcome", failed ? "failed" : "ok"));
         _flushKeys.Add(keys);
         _flushDuration.Record(elapsed.TotalSeconds);
@@ -72,8 +79,9 @@ public sealed class ProgressMetrics
 
     public void StoreWritten(int rows) => _storeWrites.Add(rows);
 
-    public void BacklogSampled(long pendingKeys, DateTimeOffset? oldestChange)
+    public void BacklogSampled(long pendingKeys, DateTimeOffset? oldestChange, long heldKeys = 0)
     {
+        Interlocked.Exchange(ref _held, heldKeys);
         Interlocked.Exchange(ref _backlog, pendingKeys);
         Interlocked.Exchange(ref _oldestChangeMs, oldestChange?.ToUnixTimeMilliseconds() ?? -1);
     }

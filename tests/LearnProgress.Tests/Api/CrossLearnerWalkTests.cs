@@ -30,7 +30,7 @@ public sealed partial class CrossLearnerWalkTests(EmbeddedAppFixture fixture) : 
         {
             var methods = e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods is { Count: > 0 } declared ? declared : ["GET", "POST"];
             var anonymous = e.Metadata.GetMetadata<IAllowAnonymous>() is not null;
-            var adminOnly = e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy is "admin" or "dashboard");
+            var adminOnly = e.Metadata.GetOrderedMetadata<IAuthorizeData>().Any(a => a.Policy is "admin" or "dashboard" or "instructor");
             return methods.Select(m => new Route(m, e.RoutePattern.RawText!, anonymous, adminOnly));
         })
         .Distinct()

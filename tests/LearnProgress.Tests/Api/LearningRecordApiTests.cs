@@ -191,6 +191,24 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_mark_retried_with_its_idempotency_key_counts_once_and_a_bad_key_changes_nothing()
+    {
+        using var learner = _app.Learner(_user);
+        async Task<HttpResponseMessage> MarkAsync(string? key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/progress/heatmap/mark");
+            if (key is not null) request.Headers.Add("Idempotency-Key", key);
+            return await learner.SendAsync(request);
+        }
+
+        (await MarkAsync("tap-7f3a")).EnsureSuccessStatusCode();
+        (await MarkAsync("tap-7f3a")).EnsureSuccessStatusCode();
+        await (await MarkAsync("not a key")).AssertProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Equal(1, (await GetAsync(learner, "/api/v1/progress/heatmap/data?days=1"))[0].GetProperty("count").GetInt32());
+    }
+
+    [Fact]
     public async Task Seeking_to_the_end_does_not_complete()
     {
         var course = await _app.CreateCourseAsync(600);

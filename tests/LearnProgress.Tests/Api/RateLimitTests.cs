@@ -93,18 +93,20 @@ public sealed class RateLimitTests(RateLimitTests.SmallLimits fixture) : IClassF
         var flooding = IPAddress.Parse("198.51.100.7");
 
         var answers = new List<int>();
-        for (var i = 0; i < 5; i++) answers.Add((await SendFromAsync(app, flooding, "/health/live")).StatusCode);
-        Assert.Equal([200, 200, 200, 429, 429], answers);
+        for (var i = 0; i < 5; i++) answers.Add((await SendFromAsync(app, flooding, "/api/v1/stats/student")).StatusCode);
+        Assert.Equal([401, 401, 401, 429, 429], answers);
 
-        var refused = await SendFromAsync(app, flooding, "/health/live");
+        var refused = await SendFromAsync(app, flooding, "/api/v1/stats/student");
         var problem = JsonDocument.Parse(await new StreamReader(refused.Body).ReadToEndAsync()).RootElement;
         Assert.Equal(429, problem.GetProperty("status").GetInt32());
         Assert.InRange(int.Parse(refused.Headers.RetryAfter.ToString(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
         // A bad token is no token: the same address is still refused.
         Assert.Equal(429, (await SendFromAsync(app, flooding, "/api/v1/progress/x", "Bearer not-a-jwt")).StatusCode);
         // A learner's token from that address, and anyone from another address, carry on.
-        Assert.Equal(200, (await SendFromAsync(app, flooding, "/health/live", "Bearer " + TestTokens.Learner(Unique.Id("u")))).StatusCode);
-        Assert.Equal(200, (await SendFromAsync(app, IPAddress.Parse("203.0.113.9"), "/health/live")).StatusCode);
+        Assert.Equal(200, (await SendFromAsync(app, flooding, "/api/v1/stats/student", "Bearer " + TestTokens.Learner(Unique.Id("u")))).StatusCode);
+        // Probes are never limited, even from the flooding address.
+        Assert.Equal(200, (await SendFromAsync(app, flooding, "/health/live")).StatusCode);
+        Assert.Equal(200, (await SendFromAsync(app, flooding, "/health/ready")).StatusCode);
         Assert.Equal(401, (await SendFromAsync(app, IPAddress.Parse("203.0.113.9"), "/api/v1/progress/x")).StatusCode);
     }
 

@@ -1,6 +1,7 @@
 using LearnProgress.Core.Progress;
 using LearnProgress.Redis;
 using LearnProgress.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace LearnProgress.Tests.Buffer;
@@ -9,6 +10,7 @@ namespace LearnProgress.Tests.Buffer;
 public abstract class BufferContract
 {
     private const int Buckets = 16;
+    private static readonly IReadOnlyList<HeldLearner> NoneHeld = [];
     private static readonly TimeSpan FlushedTtl = TimeSpan.FromHours(24);
     private readonly string _user = Unique.Id("u");
     private readonly string _course = Unique.Id("c");
@@ -18,7 +20,9 @@ public abstract class BufferContract
 
     protected virtual void RequireServer() { }
 
-    private RedisProgressBuffer Buffer => new(Connection, _keys, FlushedTtl);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+
+    private RedisProgressBuffer Buffer => new(Connection, _keys, FlushedTtl, _clock);
     private IDatabase Db => Connection.GetDatabase();
     private int Bucket => _keys.BucketOf(_user);
     private RedisKey ProgressKey => _keys.Progress(_user, _course);
@@ -32,6 +36,7 @@ public abstract class BufferContract
         {
             if (duringWrite is not null) await duringWrite();
             written.AddRange(batch.Progress);
+            return NoneHeld;
         });
         return written.Where(s => s.UserId == _user).ToList();
     }
@@ -273,7 +278,7 @@ public abstract class BufferContract
         await Buffer.FlushBucketAsync(Bucket, (batch, _) =>
         {
             activity.AddRange(batch.Activity.Where(a => a.UserId == _user));
-            return Task.CompletedTask;
+            return Task.FromResult(NoneHeld);
         });
 
         Assert.Equal(30, Assert.Single(activity).Played[Today].Seconds);
@@ -286,7 +291,7 @@ public abstract class BufferContract
     public async Task The_oldest_pending_change_is_dated_by_its_first_ping_and_cleared_by_the_flush()
     {
         RequireServer();
-        for (var b = 0; b < Buckets; b++) await Buffer.FlushBucketAsync(b, (_, _) => Task.CompletedTask);
+        for (var b = 0; b < Buckets; b++) await Buffer.FlushBucketAsync(b, (_, _) => Task.FromResult(NoneHeld));
         Assert.Null(await Buffer.OldestPendingChangeAsync());
 
         var before = DateTimeOffset.UtcNow;
@@ -319,10 +324,11 @@ public abstract class BufferContract
             Interlocked.Add(ref firstWrites, batch.Progress.Count(s => s.UserId == _user));
             inside.SetResult();
             await release.Task;
+            return NoneHeld;
         });
         await inside.Task;
         var secondWrote = new List<CourseProgressSnapshot>();
-        await Buffer.FlushBucketAsync(Bucket, (batch, _) => { secondWrote.AddRange(batch.Progress); return Task.CompletedTask; });
+        await Buffer.FlushBucketAsync(Bucket, (batch, _) => { secondWrote.AddRange(batch.Progress); return Task.FromResult(NoneHeld); });
         release.SetResult();
         await first;
 
@@ -344,6 +350,91 @@ public abstract class BufferContract
         await Task.Delay(400);
 
         Assert.Equal(10, Assert.Single(await FlushAsync()).Lectures["l1"].Position);
+    }
+
+    /// <summary>Another learner whose keys fall in the same bucket.</summary>
+    private string Neighbour()
+    {
+        for (var i = 0; ; i++)
+            if (_keys.BucketOf($"{_user}-n{i}") == Bucket) return $"{_user}-n{i}";
+    }
+
+    /// <summary>Flushes the bucket, refusing <paramref name="refused"/>; returns the learners the store was handed.</summary>
+    private async Task<(HashSet<string> Written, BucketFlush Result)> FlushRefusingAsync(params string[] refused)
+    {
+        var written = new HashSet<string>();
+        var result = await Buffer.FlushBucketAsync(Bucket, (batch, _) =>
+        {
+            written.UnionWith(batch.Users);
+            return Task.FromResult<IReadOnlyList<HeldLearner>>(batch.Users.Where(refused.Contains).Select(u => new HeldLearner(u, "refused")).ToList());
+        });
+        return (written, result);
+    }
+
+    [Fact]
+    public async Task A_learner_the_store_refuses_is_held_back_and_the_rest_of_its_bucket_is_written()
+    {
+        RequireServer();
+        var neighbour = Neighbour();
+        await Buffer.RecordAsync(_user, [Ping("l1", 10, 1_000)]);
+        await Buffer.RecordAsync(neighbour, [Ping("l1", 20, 1_000)]);
+
+        var (_, result) = await FlushRefusingAsync(_user);
+
+        Assert.Equal(_user, Assert.Single(result.Held).UserId);
+        Assert.NotNull(await Db.KeyTimeToLiveAsync(_keys.Progress(neighbour, _course)));
+        Assert.Null(await Db.KeyTimeToLiveAsync(ProgressKey));   // never expires while held
+        Assert.Equal(10, (await Buffer.ReadAsync(_user, _course))["l1"].Position);
+        Assert.True(await Buffer.CountHeldAsync() >= 1);
+        Assert.NotNull(await Buffer.OldestPendingChangeAsync());
+
+        var (beforeDelay, _) = await FlushRefusingAsync();
+        Assert.DoesNotContain(_user, beforeDelay);
+
+        _clock.Advance(RedisProgressBuffer.FirstHoldDelay);
+        var (afterDelay, retried) = await FlushRefusingAsync();
+        Assert.Contains(_user, afterDelay);
+        Assert.Empty(retried.Held);
+        Assert.NotNull(await Db.KeyTimeToLiveAsync(ProgressKey));
+        Assert.False(await Db.KeyExistsAsync(_keys.HeldAttempts(Bucket)) && await Db.HashExistsAsync(_keys.HeldAttempts(Bucket), RedisKeys.ProgressMember(_user, _course)));
+    }
+
+    [Fact]
+    public async Task The_delay_before_a_held_learner_is_tried_again_doubles_with_each_refusal()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Ping("l1", 10, 1_000)]);
+        await FlushRefusingAsync(_user);
+        _clock.Advance(RedisProgressBuffer.FirstHoldDelay);
+        Assert.Contains(_user, (await FlushRefusingAsync(_user)).Written);
+
+        _clock.Advance(RedisProgressBuffer.FirstHoldDelay);
+        Assert.DoesNotContain(_user, (await FlushRefusingAsync()).Written);
+        _clock.Advance(RedisProgressBuffer.FirstHoldDelay);
+        Assert.Contains(_user, (await FlushRefusingAsync()).Written);
+    }
+
+    [Fact]
+    public async Task Buffered_state_that_cannot_be_read_holds_back_its_learner_alone()
+    {
+        RequireServer();
+        var neighbour = Neighbour();
+        await Buffer.RecordAsync(_user, [Ping("l1", 10, 1_000)]);
+        await Buffer.RecordAsync(neighbour, [Ping("l1", 20, 1_000)]);
+        await Db.HashSetAsync(ProgressKey, "l2", "not|a|lecture|x");
+
+        var (written, result) = await FlushRefusingAsync();
+
+        Assert.Contains(neighbour, written);
+        Assert.DoesNotContain(_user, written);
+        Assert.StartsWith("unreadable buffered state", Assert.Single(result.Held).Reason);
+        Assert.Equal("not|a|lecture|x", (string?)await Db.HashGetAsync(ProgressKey, "l2"));
+
+        // Repaired, it is written at its next turn and nothing stays held.
+        await Db.HashDeleteAsync(ProgressKey, "l2");
+        _clock.Advance(RedisProgressBuffer.FirstHoldDelay);
+        Assert.Contains(_user, (await FlushRefusingAsync()).Written);
+        Assert.False(await Db.KeyExistsAsync(_keys.HeldSince(Bucket)));
     }
 
     [Fact]

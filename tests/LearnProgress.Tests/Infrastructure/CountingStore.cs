@@ -68,5 +68,7 @@ public sealed class StoreCalls
     {
         public Task<string?> GetTimeZoneAsync(string userId, CancellationToken ct = default) => calls.Count(inner.GetTimeZoneAsync(userId, ct));
         public Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken ct = default) => calls.Count(inner.SetTimeZoneAsync(userId, timeZone, ct));
+        public Task<DayOfWeek?> GetWeekStartAsync(string userId, CancellationToken ct = default) => calls.Count(inner.GetWeekStartAsync(userId, ct));
+        public Task SetWeekStartAsync(string userId, DayOfWeek weekStart, CancellationToken ct = default) => calls.Count(inner.SetWeekStartAsync(userId, weekStart, ct));
     }
 }

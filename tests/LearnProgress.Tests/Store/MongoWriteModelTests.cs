@@ -88,6 +88,16 @@ public sealed class MongoWriteModelTests
     }
 
     [Fact]
+    public void A_marks_request_key_joins_the_days_set_in_the_same_guarded_write()
+    {
+        var plan = new DayPlan(new DayKey("u1", May10), Coverage.Empty, 0, 1, null) { NewMarkKeys = ["tap-1"] };
+        AssertRendered(
+            """{ "userId": "u1", "date": "2026-05-10", "version": { "$exists": false } }""",
+            """{ "$set": { "played": "", "seconds": 0.0, "marks": 1, "version": NumberLong(1) }, "$addToSet": { "markKeys": { "$each": [ "tap-1" ] } } }""",
+            WriteModels.ForDay(plan, null));
+    }
+
+    [Fact]
     public void A_days_completions_are_a_set_written_again_for_every_completed_lecture_a_plan_touches()
     {
         var stored = new StoredLecture(new LectureProgress(100, 1, 100, Coverage.Empty, Completed: true), May10);

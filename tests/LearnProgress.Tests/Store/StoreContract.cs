@@ -187,6 +187,16 @@ public abstract class StoreContract
     }
 
     [Fact]
+    public async Task A_mark_retried_with_its_request_key_counts_once()
+    {
+        await Store.WriteAsync(RecordChange.Mark(_user, Day1, "tap-1"));
+        await Store.WriteAsync(RecordChange.Mark(_user, Day1, "tap-1"));
+        await Store.WriteAsync(RecordChange.Mark(_user, Day1, "tap-2"));
+        await Store.MarkDayAsync(_user, Day1);
+        Assert.Equal(3, Assert.Single(await Store.ReadActivityAsync(_user, Day1, Day1)).Count);
+    }
+
+    [Fact]
     public async Task Active_days_form_runs_and_a_late_day_joins_two()
     {
         foreach (var offset in new[] { 0, 1, 2, 4, 5 })

@@ -4,6 +4,7 @@ using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Progress;
 using LearnProgress.Api.Security;
+using LearnProgress.Core.Analytics;
 using LearnProgress.Core.Record;
 using LearnProgress.Core.Progress;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,6 +24,18 @@ public static class BenchmarkApi
         var group = app.MapGroup("/api/v1/bench").RequireLearner().ExcludeFromDescription();
         group.MapPost("/bare", Bare);
         group.MapPost("/through", Through).WithPingMetrics();
+        group.MapPost("/analytics/{courseId}", RefreshAnalytics).RequireAuthorization(AuthExtensions.AdminPolicy);
+    }
+
+    public sealed record Refreshed(double DurationMs, int Lectures);
+
+    /// <summary>Times one run of what the recurring analytics job does for a course: read every learner's lectures, sweep, save.</summary>
+    public static async Task<Ok<Refreshed>> RefreshAnalytics(string courseId, CourseAnalyticsRefresher refresher, CancellationToken ct)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var analytics = await refresher.RefreshAsync(courseId, ct);
+        return TypedResults.Ok(new Refreshed(Math.Round(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1),
+            analytics?.Lectures.Count ?? 0));
     }
 
     public static Ok<Synced> Bare(PingRequest ping) => TypedResults.Ok(new Synced());

@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.IO.Compression;
+using CsvHelper;
+using LearnProgress.Core.DataRights;
+using LearnProgress.Core.Progress;
+
+namespace LearnProgress.Api.DataRights;
+
+/// <summary>The export as a zip of CSV files (RFC 4180, invariant numbers, ISO dates), one file per kind of record.</summary>
+public static class CsvExport
+{
+    public static byte[] Zip(LearnerExport export)
+    {
+        using var memory = new MemoryStream();
+        using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            Write(zip, "settings.csv", ["learnerId", "timeZone", "weekStart", "exportedAt"],
+                [[export.LearnerId, export.Settings.TimeZone, export.Settings.WeekStart ?? "",
+                  export.ExportedAt.ToString("O", CultureInfo.InvariantCulture)]]);
+            Write(zip, "lectures.csv", ["courseId", "lectureId", "position", "furthest", "updatedAt", "playedSeconds", "coverage", "completed", "completedOn"],
+                export.Courses.SelectMany(c => c.Lectures.Select(l => new[]
+                {
+                    c.CourseId, l.LectureId, Number(l.Position), Number(l.Furthest), Number(l.UpdatedAt), Number(l.PlayedSeconds),
+                    Intervals(l.Coverage), l.Completed ? "true" : "false", Date(l.CompletedOn),
+                })));
+            Write(zip, "days.csv", ["date", "seconds", "marks", "completions", "played"],
+                export.Days.Select(d => new[] { Date(d.Date), Number(d.Seconds), Number(d.Marks), Number(d.Completions), Intervals(d.Played) }));
+            Write(zip, "runs.csv", ["start", "end", "length"], export.Runs.Select(r => new[] { Date(r.Start), Date(r.End), Number(r.Length) }));
+            Write(zip, "completions.csv", ["courseId", "lectureId", "date"],
+                export.Completions.Select(c => new[] { c.CourseId, c.LectureId, Date(c.Date) }));
+        }
+        return memory.ToArray();
+    }
+
+    /// <summary>Intervals as <c>start:end,start:end</c> in seconds, the form the service keeps them in.</summary>
+    public static string Intervals(IReadOnlyList<Coverage.Interval> intervals) =>
+        string.Join(',', intervals.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.Start:0.###}:{i.End:0.###}")));
+
+    private static string Date(DateOnly? day) => day?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "";
+
+    private static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static void Write(ZipArchive zip, string name, string[] header, IEnumerable<string[]> rows)
+    {
+        using var entry = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+        using var csv = CsvWriter.Create(entry, new CsvWriterOptions(), false);
+        csv.WriteHeader(header);
+        foreach (var row in rows) csv.WriteRecord(row);
+        csv.Flush();
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.Data.Sqlite;
+using MongoDB.Driver;
+using StackExchange.Redis;
+
+namespace LearnProgress.Api.Hosting;
+
+public enum Dependency
+{
+    Buffer,
+    Store,
+}
+
+/// <summary>Which failures mean "a dependency is down or busy, try again later" rather than a bug.</summary>
+public static class Dependencies
+{
+    // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN: another writer holds the file, or the
+    // disk refuses; none of them is the request's fault.
+    private static readonly HashSet<int> SqliteUnavailable = [5, 6, 10, 13, 14];
+
+    public static string Describe(this Dependency dependency) => dependency switch
+    {
+        Dependency.Buffer => "progress buffer (Redis)",
+        _ => "store",
+    };
+
+    public static Dependency? Unavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case RedisConnectionException or RedisTimeoutException:
+                    return Dependency.Buffer;
+                // A Redis that is loading, out of memory under noeviction, or a cluster that is resharding or lost a master.
+                case RedisServerException server when IsTransient(server.Message):
+                    return Dependency.Buffer;
+                case SqliteException sqlite when SqliteUnavailable.Contains(sqlite.SqliteErrorCode & 0xFF):
+                    return Dependency.Store;
+                case MongoConnectionException or MongoExecutionTimeoutException or MongoWaitQueueFullException
+                    or MongoNotPrimaryException or MongoNodeIsRecoveringException or MongoWriteConcernException:
+                    return Dependency.Store;
+                // The MongoDB driver reports "no server selected in time" as a plain TimeoutException.
+                case TimeoutException when e.Source?.StartsWith("MongoDB", StringComparison.Ordinal) == true:
+                    return Dependency.Store;
+            }
+        }
+        return null;
+    }
+
+    private static bool IsTransient(string message) =>
+        message.StartsWith("LOADING", StringComparison.Ordinal) || message.StartsWith("OOM", StringComparison.Ordinal) ||
+        message.StartsWith("MASTERDOWN", StringComparison.Ordinal) || message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal) ||
+        message.StartsWith("TRYAGAIN", StringComparison.Ordinal) || message.StartsWith("READONLY", StringComparison.Ordinal);
+}

@@ -1,0 +1,29 @@
+using LearnProgress.Core.Learning;
+using LearnProgress.Core.Progress;
+
+namespace LearnProgress.Core.DataRights;
+
+/// <summary>Everything the service holds about a learner (GDPR articles 15 and 20), buffered changes included.</summary>
+public sealed record LearnerExport(
+    string LearnerId,
+    DateTimeOffset ExportedAt,
+    ExportedSettings Settings,
+    IReadOnlyList<ExportedCourse> Courses,
+    IReadOnlyList<ExportedDay> Days,
+    IReadOnlyList<DayRun> Runs,
+    IReadOnlyList<ExportedCompletion> Completions);
+
+/// <summary>The learner's settings; <see cref="WeekStart"/> (monday … sunday) is null until the learner chose a day.</summary>
+public sealed record ExportedSettings(string TimeZone, string? WeekStart);
+
+public sealed record ExportedCourse(string CourseId, IReadOnlyList<ExportedLecture> Lectures);
+
+/// <summary>One lecture: resume position, high-water mark, the footage played as intervals in seconds, completion.</summary>
+public sealed record ExportedLecture(
+    string LectureId, double Position, double Furthest, long UpdatedAt, double PlayedSeconds,
+    IReadOnlyList<Coverage.Interval> Coverage, bool Completed, DateOnly? CompletedOn);
+
+/// <summary>One day in the learner's zone; <see cref="Played"/> are seconds since the day's start.</summary>
+public sealed record ExportedDay(DateOnly Date, double Seconds, int Marks, int Completions, IReadOnlyList<Coverage.Interval> Played);
+
+public sealed record ExportedCompletion(string CourseId, string LectureId, DateOnly Date);

@@ -1,0 +1,34 @@
+import { renderHeatmap } from '/sdk/learnprogress.js';
+import { clientFor, element, formatDuration, lectureUrl, loadConfig, showMessage } from './common.js';
+
+const config = await loadConfig();
+const { client, learner } = clientFor(config);
+
+try {
+  const [stats, heatmap, courses] = await Promise.all([client.stats(), client.heatmap(365), client.courseProgress()]);
+  /** @param {string} id @param {string} text */
+  const set = (id, text) => { /** @type {HTMLElement} */ (document.getElementById(id)).textContent = text; };
+  set('stat-current', `${stats.currentStreak} d`);
+  set('stat-longest', `${stats.longestStreak} d`);
+  set('stat-time', formatDuration(stats.totalWatchSeconds));
+  document.getElementById('stat-time')?.setAttribute('data-seconds', String(stats.totalWatchSeconds));
+  set('stat-completed', String(stats.totalCompleted));
+  set('stat-last-active', stats.lastActiveDate ?? '–');
+  renderHeatmap(/** @type {HTMLElement} */ (document.getElementById('heatmap')), heatmap);
+
+  const list = /** @type {HTMLElement} */ (document.getElementById('course-progress'));
+  for (const { courseId, progress } of /** @type {{courseId: string, progress: number}[]} */ (courses)) {
+    const [course, record] = await Promise.all([client.course(courseId).catch(() => null), client.progress(courseId)]);
+    const item = element('li', undefined, { 'data-course': courseId, 'data-progress': String(progress) });
+    item.append(element('strong', course?.title ?? courseId), ' ',
+      element('progress', undefined, { max: '100', value: String(progress) }), element('span', ` ${progress} %`, { class: 'percent' }));
+    if (record.lastWatchedLecture) {
+      const title = course?.lectures?.find((/** @type {{id: string}} */ l) => l.id === record.lastWatchedLecture)?.title ?? record.lastWatchedLecture;
+      item.append(' ', element('a', `Continue: ${title}`, { href: lectureUrl(courseId, record.lastWatchedLecture, learner), class: 'continue' }));
+    }
+    list.append(item);
+  }
+  document.body.setAttribute('data-loaded', 'true');
+} catch (error) {
+  showMessage(`Could not load: ${error instanceof Error ? error.message : error}`);
+}

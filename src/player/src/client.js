@@ -1,0 +1,33 @@
+import { authorizedFetch, readJson, trimBase } from './http.js';
+
+/** @typedef {import('./types.js').GetToken} GetToken */
+
+/**
+ * Reads the learner's record. Every method resolves to the API's JSON or throws a ProblemError.
+ * @param {{baseUrl: string, getToken: GetToken, fetch?: typeof fetch}} options
+ */
+export function createClient(options) {
+  const ctx = {
+    baseUrl: trimBase(options.baseUrl),
+    getToken: options.getToken,
+    fetch: options.fetch ?? globalThis.fetch.bind(globalThis),
+  };
+  /** @param {string} path @param {RequestInit} [init] */
+  const call = async (path, init) => readJson(await authorizedFetch(ctx, `/api/v1${path}`, init));
+  const id = encodeURIComponent;
+  return {
+    /** @param {string} courseId */
+    progress: (courseId) => call(`/progress/${id(courseId)}`),
+    /** @param {number} [days] 1 to 366 */
+    heatmap: (days = 365) => call(`/progress/heatmap/data?days=${days}`),
+    stats: () => call('/stats/student'),
+    courseProgress: () => call('/stats/course-progress'),
+    /** @param {string} courseId */
+    course: (courseId) => call(`/courses/${id(courseId)}`),
+    settings: () => call('/me/settings'),
+    /** @param {string} timeZone an IANA zone */
+    setTimeZone: (timeZone) => call('/me/settings', {
+      method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ timeZone }),
+    }),
+  };
+}
