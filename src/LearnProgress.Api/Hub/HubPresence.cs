@@ -24,11 +24,6 @@ public sealed class HubPresence : BackgroundService
         _channel = RedisChannel.Literal(options.Value.ChannelPrefix + ":presence");
         if (!shared) return;
         _subscriber = services.GetRequiredService<IConnectionMultiplexer>().GetSubscriber();
-        _subscriber.Subscribe(_channel, (_, message) =>
-        {
-            var now = _time.GetUtcNow();
-            foreach (var user in ((string?)message ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)) _remote[user] = now;
-        });
     }
 
     public bool IsListening(string userId) =>
@@ -37,7 +32,14 @@ public sealed class HubPresence : BackgroundService
     public void Connected(string userId)
     {
         _local.AddOrUpdate(userId, 1, (_, n) => n + 1);
-        _subscriber?.Publish(_channel, userId, CommandFlags.FireAndForget);
+        try
+        {
+            _subscriber?.Publish(_channel, userId, CommandFlags.FireAndForget);
+        }
+        catch (RedisException)
+        {
+            // Redis is away; the periodic announcement tells the other instances once it is back.
+        }
     }
 
     public void Disconnected(string userId)
@@ -48,11 +50,35 @@ public sealed class HubPresence : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (_subscriber is null) return;
+        // Subscribed here, not at construction, so the service starts (and becomes ready later) while Redis is down.
+        while (true)
+        {
+            try
+            {
+                await _subscriber.SubscribeAsync(_channel, (_, message) =>
+                {
+                    var now = _time.GetUtcNow();
+                    foreach (var user in ((string?)message ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)) _remote[user] = now;
+                });
+                break;
+            }
+            catch (RedisException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+        }
         using var timer = new PeriodicTimer(Announce);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            foreach (var chunk in _local.Keys.Chunk(1_000))
-                await _subscriber.PublishAsync(_channel, string.Join('\n', chunk));
+            try
+            {
+                foreach (var chunk in _local.Keys.Chunk(1_000))
+                    await _subscriber.PublishAsync(_channel, string.Join('\n', chunk));
+            }
+            catch (RedisException)
+            {
+                continue;
+            }
             var cutoff = _time.GetUtcNow() - 3 * Announce;
             foreach (var (user, seen) in _remote)
                 if (seen < cutoff) _remote.TryRemove(new KeyValuePair<string, DateTimeOffset>(user, seen));
