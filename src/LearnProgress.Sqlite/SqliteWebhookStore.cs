@@ -136,6 +136,12 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
 
     public async Task<IReadOnlyList<WebhookDelivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default)
     {
+        // Looked for without the writer's turn first: an idle poll must not queue ahead of a flush.
+        await using (var reading = database.Open())
+            if (await reading.ExecuteScalarAsync<long?>(
+                    "SELECT 1 FROM webhook_deliveries WHERE status = 0 AND next_attempt_at <= @now AND leased_until <= @now LIMIT 1;",
+                    new { now = now.ToUnixTimeMilliseconds() }) is null)
+                return [];
         using var writing = await database.WriteLockAsync(cancellationToken);
         await using var connection = database.Open();
         var rows = await connection.QueryAsync<DeliveryRow>($"""
