@@ -33,6 +33,7 @@ public sealed class MongoLearnerData(IMongoDatabase database) : ILearnerData
         await _database.GetCollection<BsonDocument>(Progress.Collection).DeleteManyAsync(EraseFilters.Progress(userId), cancellationToken);
         await _database.GetCollection<BsonDocument>(Activity.Collection).DeleteManyAsync(EraseFilters.Activity(userId), cancellationToken);
         await _database.GetCollection<BsonDocument>(Learners.Collection).DeleteOneAsync(EraseFilters.Learner(userId), cancellationToken);
+        await _database.GetCollection<BsonDocument>(MongoNames.Events.Collection).DeleteManyAsync(EraseFilters.Events(userId), cancellationToken);
     }
 }
 
@@ -42,4 +43,5 @@ public static class EraseFilters
     public static BsonDocument Progress(string userId) => new(MongoNames.Progress.UserId, userId);
     public static BsonDocument Activity(string userId) => new(MongoNames.Activity.UserId, userId);
     public static BsonDocument Learner(string userId) => new(Id, userId);
+    public static BsonDocument Events(string userId) => new(MongoNames.Events.UserId, userId);
 }

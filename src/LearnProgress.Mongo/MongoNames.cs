@@ -71,6 +71,16 @@ public static class MongoNames
         public const string DurationSeconds = "durationSeconds";
     }
 
+    /// <summary>One document per event (_id = the event's deterministic id), written before the change that causes it.</summary>
+    public static class Events
+    {
+        public const string Collection = "events";
+        public const string Type = "type";
+        public const string UserId = "userId";
+        public const string Timestamp = "timestamp";
+        public const string Data = "data";
+    }
+
     public const string Id = "_id";
 
     /// <summary>

@@ -24,6 +24,7 @@ public sealed class MongoProgressStore : IProgressStore
     private readonly IMongoCollection<BsonDocument> _activity;
     private readonly IMongoCollection<BsonDocument> _learners;
     private readonly IMongoCollection<BsonDocument> _courses;
+    private readonly IMongoCollection<BsonDocument> _events;
 
     public MongoProgressStore(IMongoDatabase database)
     {
@@ -32,6 +33,7 @@ public sealed class MongoProgressStore : IProgressStore
         _activity = _database.GetCollection<BsonDocument>(Activity.Collection);
         _learners = _database.GetCollection<BsonDocument>(Learners.Collection);
         _courses = _database.GetCollection<BsonDocument>(Courses.Collection);
+        _events = _database.GetCollection<BsonDocument>(MongoNames.Events.Collection);
     }
 
     public Task CreateIndexesAsync(CancellationToken cancellationToken = default) => MongoIndexes.CreateAsync(_database, cancellationToken);
@@ -53,11 +55,17 @@ public sealed class MongoProgressStore : IProgressStore
     {
         // Completions of documents saved in an earlier round are kept: planned again, they would read as stored already.
         var completed = new List<LectureCompleted>();
+        var events = new Dictionary<Guid, Core.Events.LearningEvent>();
         for (var attempt = 1; ; attempt++)
         {
             var loaded = await LoadAsync(change, cancellationToken);
             var decided = plan(loaded.State);
             var lost = false;
+
+            // Events go first: a crash after them leaves the cause to be written again (a flush replays its claim, a
+            // client retries), which decides the same ids; a crash before them loses neither.
+            await BulkWriteAsync(_events, WriteModels.ForEvents(decided.Events), cancellationToken);
+            foreach (var e in decided.Events) events.TryAdd(e.Id, e);
 
             var byCourse = decided.Lectures.GroupBy(l => l.Course).ToList();
             var lectureWrites = byCourse
@@ -75,7 +83,7 @@ public sealed class MongoProgressStore : IProgressStore
             var runWrites = decided.Runs.Select(r => WriteModels.ForRuns(r, loaded.LearnerVersions.GetValueOrDefault(r.UserId))).ToList();
             lost |= (await BulkWriteAsync(_learners, runWrites, cancellationToken)).Count > 0;
 
-            if (!lost) return decided with { Completed = completed };
+            if (!lost) return decided with { Completed = completed, Events = events.Values.ToList() };
             await BackOffAsync(attempt, cancellationToken);
 
             bool Lost(CourseKey course) => lectureWrites.FindIndex(w => w.Course == course) is var i and >= 0 && lostCourses.Contains(i);

@@ -1,3 +1,4 @@
+using LearnProgress.Core.Events;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Record;
 using MongoDB.Bson;
@@ -83,6 +84,21 @@ public static class WriteModels
             { Learners.Version, (version ?? 0) + 1 },
         }))
         { IsUpsert = true };
+
+    /// <summary>
+    /// Each event inserted if absent, keyed by its deterministic id: a replay or a plan made again after a conflict
+    /// decides the same id and leaves the first write as it was.
+    /// </summary>
+    public static List<UpdateOneModel<BsonDocument>> ForEvents(IEnumerable<LearningEvent> events) =>
+        events.Select(e => new UpdateOneModel<BsonDocument>(new BsonDocument(Id, e.Id.ToString()),
+            new BsonDocument("$setOnInsert", new BsonDocument
+            {
+                { MongoNames.Events.Type, e.Type },
+                { MongoNames.Events.UserId, e.UserId },
+                { MongoNames.Events.Timestamp, new BsonDateTime(e.Timestamp.UtcDateTime) },
+                { MongoNames.Events.Data, BsonDocument.Parse(e.Data) },
+            }))
+        { IsUpsert = true }).ToList();
 
     private static BsonDocument Guarded(BsonDocument filter, string field, long? version)
     {

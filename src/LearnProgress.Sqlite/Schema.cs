@@ -59,6 +59,25 @@ internal static class Schema
             course_id TEXT PRIMARY KEY,
             body TEXT NOT NULL
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            type TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            timestamp INTEGER NOT NULL,
+            data TEXT NOT NULL
+        );
+        """;
+
+    // The first write of an event wins: a replay decides the same id and is ignored, never a second row.
+    public const string InsertEvent = """
+        INSERT INTO events (id, type, user_id, timestamp, data) VALUES (@id, @type, @user, @timestamp, @data)
+        ON CONFLICT (id) DO NOTHING;
+        """;
+
+    public const string ReadEventsAfter = """
+        SELECT seq AS Sequence, id AS Id, type AS Type, user_id AS UserId, timestamp AS Timestamp, data AS Data
+        FROM events WHERE seq > @after ORDER BY seq LIMIT @limit;
         """;
 
     /// <summary>
@@ -162,6 +181,10 @@ internal static class Schema
         DELETE FROM activity_runs WHERE user_id = @user;
         DELETE FROM learners WHERE user_id = @user;
         DELETE FROM day_marks WHERE user_id = @user;
+        DELETE FROM achievements WHERE user_id = @user;
+        DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM events WHERE user_id = @user);
+        DELETE FROM webhook_deliveries WHERE event_id IN (SELECT id FROM events WHERE user_id = @user);
+        DELETE FROM events WHERE user_id = @user;
         """;
 
     public const string ListCourses = "SELECT id FROM courses ORDER BY id;";

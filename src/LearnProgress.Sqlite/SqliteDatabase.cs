@@ -31,6 +31,8 @@ public sealed class SqliteDatabase : IDisposable
             if (connection.ExecuteScalar<long>(Schema.HasColumn, new { table, column }) == 0)
                 connection.Execute(statement);
         connection.Execute(Schema.CreateIndexes);
+        connection.Execute(SqliteWebhookStore.Create);
+        connection.Execute(SqliteAchievementStore.Create);
     }
 
     // Busy, locked, I/O error, full, can't open, read-only: the file or its lock, not the data.

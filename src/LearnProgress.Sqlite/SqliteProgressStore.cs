@@ -98,6 +98,10 @@ public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStor
             foreach (var run in runs.Added)
                 sql.Run(Schema.InsertRun, ("user", runs.UserId), ("start", run.Start.DayNumber), ("end", run.End.DayNumber)).ExecuteNonQuery();
         }
+        // The outbox: events commit with the change that caused them, or not at all.
+        foreach (var e in plan.Events)
+            sql.Run(Schema.InsertEvent, ("id", e.Id.ToString()), ("type", e.Type), ("user", e.UserId),
+                ("timestamp", e.Timestamp.ToUnixTimeMilliseconds()), ("data", e.Data)).ExecuteNonQuery();
     }
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, StoredLecture>>> ReadLecturesAsync(

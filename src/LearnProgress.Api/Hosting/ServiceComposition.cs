@@ -1,7 +1,10 @@
+using LearnProgress.Api.Achievements;
 using LearnProgress.Api.Analytics;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.DataRights;
+using LearnProgress.Api.Events;
 using LearnProgress.Api.Heatmap;
+using LearnProgress.Api.Hub;
 using LearnProgress.Api.Learn;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
@@ -27,6 +30,9 @@ public static class ServiceComposition
         builder.AddRequestProtection();
         builder.AddProgressServices();
         builder.AddFlushScheduling();
+        builder.AddLearningEvents();
+        builder.AddAchievements();
+        builder.AddProgressHub();
         builder.AddCourseAnalytics();
         builder.AddReadinessChecks();
         builder.AddOpenApiDocs();
@@ -53,6 +59,9 @@ public static class ServiceComposition
         app.MapAnalyticsApi();
         app.MapCoursesApi();
         app.MapOperationsApi();
+        app.MapLearningEvents();
+        app.MapAchievements();
+        app.MapProgressHub();
         app.MapServiceMetrics();
         app.MapHangfireDashboardForAdmins();
         app.MapDevTokenApi();

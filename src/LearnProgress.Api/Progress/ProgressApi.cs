@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.Hosting;
+using LearnProgress.Api.Hub;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Security;
@@ -31,7 +32,7 @@ public static class ProgressApi
     }
 
     public static async Task<Results<Ok<Synced>, ProblemHttpResult>> Save(
-        PingRequest ping, ClaimsPrincipal user, PingIntake intake, LearnerZones zones, IProgressBuffer buffer, CancellationToken ct)
+        PingRequest ping, ClaimsPrincipal user, PingIntake intake, LearnerZones zones, IProgressBuffer buffer, ProgressPush push, CancellationToken ct)
     {
         var learner = user.Id();
         var (accepted, rejection) = await intake.AcceptAsync(ping, await zones.GetAsync(learner, ct), ct);
@@ -39,11 +40,12 @@ public static class ProgressApi
             return TypedResults.Problem(Problems.Fields(rejection.Status,
                 rejection.Status == StatusCodes.Status404NotFound ? "Not found." : "One or more fields are invalid.", rejection.Errors));
         await buffer.RecordAsync(learner, [accepted!], ct);
+        push.Accepted(learner, ping.CourseId!, ping.LectureId!, ping.SessionId);
         return TypedResults.Ok(new Synced());
     }
 
     public static async Task<Results<Ok<BatchResult>, ProblemHttpResult>> Batch(
-        BatchRequest batch, ClaimsPrincipal user, PingIntake intake, LearnerZones zones, IProgressBuffer buffer, CancellationToken ct)
+        BatchRequest batch, ClaimsPrincipal user, PingIntake intake, LearnerZones zones, IProgressBuffer buffer, ProgressPush push, CancellationToken ct)
     {
         if (batch.Pings is null || batch.Pings.Count == 0)
             return TypedResults.Problem(Problems.Invalid(new Dictionary<string, string[]> { ["pings"] = [$"must hold 1 to {MaxBatch} pings."] }));
@@ -54,6 +56,7 @@ public static class ProgressApi
         var learner = user.Id();
         var zone = await zones.GetAsync(learner, ct);
         var accepted = new List<ProgressPing>(batch.Pings.Count);
+        var pushes = new List<PingRequest>(batch.Pings.Count);
         var rejected = new List<BatchRejection>();
         for (var i = 0; i < batch.Pings.Count; i++)
         {
@@ -63,11 +66,16 @@ public static class ProgressApi
                 continue;
             }
             var (ping, rejection) = await intake.AcceptAsync(request, zone, ct);
-            if (rejection is null) accepted.Add(ping!);
+            if (rejection is null)
+            {
+                accepted.Add(ping!);
+                pushes.Add(request);
+            }
             else rejected.Add(new BatchRejection(i, rejection.Errors));
         }
         // All of one learner's keys share a hash slot, so the whole batch is one atomic script call.
         await buffer.RecordAsync(learner, accepted, ct);
+        foreach (var request in pushes) push.Accepted(learner, request.CourseId!, request.LectureId!, request.SessionId);
         return TypedResults.Ok(new BatchResult(accepted.Count, rejected));
     }
 

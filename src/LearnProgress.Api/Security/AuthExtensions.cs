@@ -10,6 +10,9 @@ public static class AuthExtensions
 {
     public const string AdminPolicy = "admin";
     public const string AdminRole = "admin";
+    /// <summary>Reads the event feed (a system that consumes events), nothing else.</summary>
+    public const string EventsPolicy = "events";
+    public const string IntegrationRole = "integration";
     public const string InstructorPolicy = "instructor";
     public const string InstructorRole = "instructor";
     public const string RoleClaim = "role";
@@ -28,6 +31,7 @@ public static class AuthExtensions
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(AdminRole))
+            .AddPolicy(EventsPolicy, p => p.RequireAuthenticatedUser().RequireRole(AdminRole, IntegrationRole))
             .AddPolicy(InstructorPolicy, p => p.RequireAuthenticatedUser().RequireRole(InstructorRole, AdminRole));
         return builder;
     }

@@ -1,3 +1,4 @@
+using LearnProgress.Core.Events;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
 
@@ -34,6 +35,9 @@ public sealed record RecordPlan(
     IReadOnlyList<LectureCompleted> Completed)
 {
     public static readonly RecordPlan Empty = new([], [], [], []);
+
+    /// <summary>The events the change causes, saved with it (see <see cref="EventPlanner"/>).</summary>
+    public IReadOnlyList<LearningEvent> Events { get; init; } = [];
 
     public IEnumerable<LecturePlan> ChangedLectures => Lectures.Where(l => l.Changed);
 }

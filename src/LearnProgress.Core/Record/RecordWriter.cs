@@ -1,19 +1,35 @@
+using LearnProgress.Core.Events;
 using LearnProgress.Core.Progress;
 using LearnProgress.Core.Telemetry;
 
 namespace LearnProgress.Core.Record;
 
-/// <summary>Writes a change to the learning record: the store loads and saves, the planner decides, completions are announced.</summary>
-public sealed class RecordWriter(IProgressStore store, RecordPlanner planner, ICompletionListener completions, ProgressMetrics metrics)
+/// <summary>
+/// Writes a change to the learning record: the store loads and saves, the planners decide the change and the events
+/// it causes (saved with it), and listeners hear of both once the store has committed. Listeners are a prompt, not
+/// the record: what they miss in a crash is in the store's event log.
+/// </summary>
+public sealed class RecordWriter(
+    IProgressStore store, RecordPlanner planner, EventPlanner events, IEnumerable<ICompletionListener> completions,
+    IEnumerable<IRecordListener> listeners, ProgressMetrics metrics)
 {
     public async Task<RecordPlan> WriteAsync(RecordChange change, CancellationToken cancellationToken = default)
     {
-        var plan = await store.ApplyAsync(change, stored => planner.Plan(change, stored), cancellationToken);
+        var plan = await store.ApplyAsync(change, stored => events.Attach(planner.Plan(change, stored), stored), cancellationToken);
         metrics.StoreWritten(plan.ChangedLectures.Count() + plan.Days.Count);
         foreach (var completed in plan.Completed)
-            completions.OnCompleted(completed);
+            foreach (var listener in completions)
+                listener.OnCompleted(completed);
+        foreach (var listener in listeners)
+            listener.OnWritten(plan);
         return plan;
     }
+}
+
+/// <summary>Hears of each saved plan (and the events it carries) right after the store committed it; must not block.</summary>
+public interface IRecordListener
+{
+    void OnWritten(RecordPlan plan);
 }
 
 /// <summary>Hears each lecture completion once, whichever way it happened.</summary>

@@ -1,3 +1,4 @@
+using LearnProgress.Core.Events;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
 using LearnProgress.Core.Record;
@@ -155,5 +156,22 @@ public sealed class MongoWriteModelTests
         Assert.Equal(("userId_courseId", true), (progress.Options.Name, progress.Options.Unique));
         Assert.Equal(Exact(BsonDocument.Parse("""{ "userId": 1, "date": 1 }""")), Exact(activity.Keys.Render(Args)));
         Assert.Equal(("userId_date", true), (activity.Options.Name, activity.Options.Unique));
+    }
+
+    [Fact]
+    public void An_event_is_inserted_only_if_absent_keyed_by_its_deterministic_id()
+    {
+        var e = LearningEvent.Create(EventTypes.LectureCompleted, "u1", "c1/l1", new DateTimeOffset(2026, 5, 10, 8, 0, 0, TimeSpan.Zero),
+            new LectureCompletedData("u1", "c1", "l1", May10));
+
+        var model = Assert.Single(WriteModels.ForEvents([e]));
+
+        AssertRendered(
+            $$"""{ "_id": "{{e.Id}}" }""",
+            """
+            { "$setOnInsert": { "type": "lecture.completed", "userId": "u1", "timestamp": { "$date": "2026-05-10T08:00:00Z" },
+                                "data": { "userId": "u1", "courseId": "c1", "lectureId": "l1", "day": "2026-05-10" } } }
+            """,
+            model);
     }
 }

@@ -1,0 +1,54 @@
+using LearnProgress.Api.Webhooks;
+using LearnProgress.Core.Events;
+using LearnProgress.Core.Record;
+using LearnProgress.Core.Webhooks;
+using LearnProgress.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace LearnProgress.Api.Events;
+
+public sealed class EventOptions
+{
+    public const string Section = "Events";
+
+    /// <summary>Run lengths (days) that raise <c>streak.milestone</c>.</summary>
+    public int[] StreakMilestones { get; set; } = [.. EventPlanner.DefaultMilestones];
+}
+
+public static class EventsComposition
+{
+    /// <summary>
+    /// Events decided with each change and saved with it, the feed, and webhook deliveries. The event log and the
+    /// webhook tables live in the embedded store's file; with MongoDB the events are written (collection
+    /// <c>events</c>) but the feed and deliveries are not wired yet.
+    /// </summary>
+    public static IHostApplicationBuilder AddLearningEvents(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<EventOptions>().BindConfiguration(EventOptions.Section)
+            .Validate(o => o.StreakMilestones.All(m => m is >= 1 and <= 3650), "Events:StreakMilestones must be day counts from 1 to 3650.")
+            .ValidateOnStart();
+        services.AddOptions<WebhookOptions>().BindConfiguration(WebhookOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(sp => new EventPlanner(sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IOptions<EventOptions>>().Value.StreakMilestones.Distinct().Order().ToList()));
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Mongo"))) return builder;
+        services.AddSingleton<IEventLog, SqliteEventLog>();
+        services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
+        services.AddHttpClient<WebhookSender>(WebhookSender.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(sp => NetworkGuard.Handler(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateNetworks))
+            // The sender applies Webhooks:Timeout per attempt itself.
+            .ConfigureHttpClient(c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddSingleton<IRecordListener>(sp => sp.GetRequiredService<WebhookDispatcher>());
+        services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
+        return builder;
+    }
+
+    public static WebApplication MapLearningEvents(this WebApplication app)
+    {
+        app.MapEventsApi();
+        if (app.Services.GetService<IWebhookStore>() is not null) app.MapWebhooksApi();
+        return app;
+    }
+}
