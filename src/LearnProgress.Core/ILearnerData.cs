@@ -8,6 +8,9 @@ public interface ILearnerData
     /// <summary>Every stored row of the learner: settings, lectures of every course, days and runs.</summary>
     Task<LearnerHoldings> ReadAllAsync(string userId, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes every stored row of the learner; erasing a learner the store does not know changes nothing.</summary>
-    Task EraseAsync(string userId, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Removes every stored row of the learner and, with it, writes the event that announces the erase; erasing a
+    /// learner the store does not know changes nothing else.
+    /// </summary>
+    Task EraseAsync(string userId, Events.LearningEvent erased, CancellationToken cancellationToken = default);
 }

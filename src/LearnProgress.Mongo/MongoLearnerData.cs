@@ -1,3 +1,4 @@
+using LearnProgress.Core.Events;
 using LearnProgress.Core;
 using LearnProgress.Core.DataRights;
 using LearnProgress.Core.Record;
@@ -28,12 +29,14 @@ public sealed class MongoLearnerData(IMongoDatabase database) : ILearnerData
     }
 
     /// <summary>Each delete names the learner, so on a cluster sharded by userId it goes to one shard.</summary>
-    public async Task EraseAsync(string userId, CancellationToken cancellationToken = default)
+    public async Task EraseAsync(string userId, LearningEvent erased, CancellationToken cancellationToken = default)
     {
         await _database.GetCollection<BsonDocument>(Progress.Collection).DeleteManyAsync(EraseFilters.Progress(userId), cancellationToken);
         await _database.GetCollection<BsonDocument>(Activity.Collection).DeleteManyAsync(EraseFilters.Activity(userId), cancellationToken);
         await _database.GetCollection<BsonDocument>(Learners.Collection).DeleteOneAsync(EraseFilters.Learner(userId), cancellationToken);
         await _database.GetCollection<BsonDocument>(MongoNames.Events.Collection).DeleteManyAsync(EraseFilters.Events(userId), cancellationToken);
+        // After the deletes, which remove the learner's own events: this one names no owner and stays.
+        await _database.GetCollection<BsonDocument>(MongoNames.Events.Collection).BulkWriteAsync(WriteModels.ForEvents([erased]), cancellationToken: cancellationToken);
     }
 }
 

@@ -1,3 +1,4 @@
+using LearnProgress.Core.Events;
 using Dapper;
 using LearnProgress.Core;
 using LearnProgress.Core.DataRights;
@@ -34,12 +35,17 @@ public sealed class SqliteLearnerData(SqliteDatabase database) : ILearnerData
         return new LearnerHoldings(zone, lectures, days, runs);
     }
 
-    public async Task EraseAsync(string userId, CancellationToken cancellationToken = default)
+    public async Task EraseAsync(string userId, LearningEvent erased, CancellationToken cancellationToken = default)
     {
         using var writing = await database.WriteLockAsync(cancellationToken);
         await using var connection = database.Open();
         await using var transaction = connection.BeginTransaction(deferred: false);
         await connection.ExecuteAsync(Schema.EraseLearner, new { user = userId }, transaction);
+        // After the deletes, which remove the learner's own events: this one names no owner and stays.
+        await connection.ExecuteAsync(Schema.InsertEvent, new
+        {
+            id = erased.Id.ToString(), type = erased.Type, user = erased.UserId, timestamp = erased.Timestamp.ToUnixTimeMilliseconds(), data = erased.Data,
+        }, transaction);
         await transaction.CommitAsync(cancellationToken);
     }
 }

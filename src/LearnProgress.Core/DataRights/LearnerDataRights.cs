@@ -72,7 +72,8 @@ public sealed class LearnerDataRights(
     /// </summary>
     public async Task<LearnerErased> EraseAsync(string userId, CancellationToken ct = default)
     {
-        await buffer.EraseAsync(userId, c => store.EraseAsync(userId, c), ct);
-        return new LearnerErased(userId, time.GetUtcNow());
+        var erasedAt = time.GetUtcNow();
+        await buffer.EraseAsync(userId, c => store.EraseAsync(userId, Events.EventTypes.Erased(userId, erasedAt), c), ct);
+        return new LearnerErased(userId, erasedAt);
     }
 }

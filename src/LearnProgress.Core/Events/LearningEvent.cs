@@ -50,9 +50,19 @@ public static class EventTypes
     public const string CourseCompleted = "course.completed";
     public const string StreakMilestone = "streak.milestone";
     public const string AchievementAwarded = "achievement.awarded";
+    public const string LearnerErased = "learner.erased";
 
     /// <summary>The types a webhook endpoint may subscribe to; extended when a type is added.</summary>
-    public static readonly IReadOnlyList<string> All = [LectureCompleted, CourseCompleted, StreakMilestone, AchievementAwarded];
+    public static readonly IReadOnlyList<string> All = [LectureCompleted, CourseCompleted, StreakMilestone, AchievementAwarded, LearnerErased];
+
+    /// <summary>
+    /// <c>learner.erased</c>: the learner's id only, so downstream systems erase their copies. The event is kept apart
+    /// from the learner's record (it names no owner), so the erase it announces leaves nothing else of the learner.
+    /// Each erase request announces itself once.
+    /// </summary>
+    public static LearningEvent Erased(string userId, DateTimeOffset erasedAt) =>
+        LearningEvent.Create(LearnerErased, userId, erasedAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), erasedAt,
+            new { learnerId = userId }) with { UserId = "" };
 }
 
 /// <summary>Name-based (version 5) UUIDs, RFC 9562, in this service's own namespace.</summary>

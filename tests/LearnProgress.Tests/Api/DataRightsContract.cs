@@ -200,6 +200,15 @@ public abstract class DataRightsContract : IAsyncLifetime
         var empty = await ExportAsync(learner);
         Assert.Equal((0, 0, "UTC"), (empty.GetProperty("courses").GetArrayLength(), empty.GetProperty("days").GetArrayLength(),
             empty.GetProperty("settings").GetProperty("timeZone").GetString()));
+
+        // The erase is announced by the learner's id alone; both requests came at the same instant of the injected
+        // clock, so they decided the same event id and the store kept one.
+        using var admin = App.Admin();
+        var feed = await admin.GetAsync("/api/v1/events?limit=1000");
+        if (feed.StatusCode == HttpStatusCode.NotImplemented) return;   // the feed of production mode is not served yet
+        var erased = (await feed.JsonAsync()).GetProperty("events").EnumerateArray()
+            .Where(e => e.GetProperty("type").GetString() == "learner.erased" && e.GetProperty("data").GetProperty("learnerId").GetString() == user).ToList();
+        Assert.Equal(["learnerId"], Assert.Single(erased).GetProperty("data").EnumerateObject().Select(p => p.Name));
     }
 
     [Fact]
