@@ -292,3 +292,10 @@ public sealed class RedisProgressApiTests(RedisAppFixture fixture) : ProgressApi
         Assert.Subset(new HashSet<string> { "evalsha", "eval", "hget", "hset", "persist", "sadd", "pexpire", "info" }, delta.Keys.ToHashSet());
     }
 }
+
+/// <summary>The API contract with the buffer on a three-master Redis Cluster: every learner's script stays in one slot.</summary>
+public sealed class ClusterProgressApiTests(ClusterAppFixture fixture) : ProgressApiContract, IClassFixture<ClusterAppFixture>
+{
+    protected override LearnProgressApp App => fixture.App;
+    protected override void RequireServer() => fixture.Require();
+}

@@ -461,3 +461,9 @@ public sealed class RedisBufferTests(RedisServer server) : BufferContract, IClas
     protected override IConnectionMultiplexer Connection => server.Connection;
     protected override void RequireServer() => server.Require();
 }
+
+public sealed class ClusterBufferTests(RedisCluster cluster) : BufferContract, IClassFixture<RedisCluster>
+{
+    protected override IConnectionMultiplexer Connection => cluster.Connection;
+    protected override void RequireServer() => cluster.Require();
+}

@@ -60,3 +60,9 @@ public sealed class RedisScriptTests(RedisServer server) : ScriptMatchesModel, I
     protected override IConnectionMultiplexer Connection => server.Connection;
     protected override void RequireServer() => server.Require();
 }
+
+public sealed class ClusterScriptTests(RedisCluster cluster) : ScriptMatchesModel, IClassFixture<RedisCluster>
+{
+    protected override IConnectionMultiplexer Connection => cluster.Connection;
+    protected override void RequireServer() => cluster.Require();
+}
