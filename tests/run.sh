@@ -10,11 +10,13 @@ bash tests/install-tools.sh
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e
-dotnet test LearnProgress.sln -c Release --logger "console;verbosity=normal" 2>&1 | tee "$log"
+dotnet test LearnProgress.sln -c Release --logger "console;verbosity=detailed" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
-# One plain summary line for whoever reads only the end of the log.
+# The fault suite's counts (its tests print "fault suite: ..."), then one plain summary line for whoever reads
+# only the end of the log.
+grep -a "fault suite:" "$log" | sed 's/^ *//' | sort -u || true
 count() { grep -E "^ +$1: +[0-9]+" "$log" | tail -n 1 | grep -Eo '[0-9]+' || echo 0; }
 if grep -q '^Total tests:' "$log"; then
   echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
