@@ -35,11 +35,11 @@ public sealed class SqliteDatabase : IDisposable
         connection.Execute(SqliteAchievementStore.Create);
     }
 
-    // Busy, locked, I/O error, full, can't open, read-only: the file or its lock, not the data.
+    // Busy, locked, read-only, I/O error, full, can't open: the file or its lock, not the data and not the request.
     private static readonly HashSet<int> UnavailableCodes = [5, 6, 8, 10, 13, 14];
 
     /// <summary>Whether an error says the store cannot take a write now (as opposed to refusing this data).</summary>
-    public static bool IsUnavailable(SqliteException error) => UnavailableCodes.Contains(error.SqliteErrorCode);
+    public static bool IsUnavailable(SqliteException error) => UnavailableCodes.Contains(error.SqliteErrorCode & 0xFF);
 
     public SqliteConnection Open()
     {

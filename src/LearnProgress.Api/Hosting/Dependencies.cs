@@ -1,3 +1,5 @@
+using LearnProgress.Core;
+using LearnProgress.Sqlite;
 using Microsoft.Data.Sqlite;
 using MongoDB.Driver;
 using StackExchange.Redis;
@@ -13,10 +15,6 @@ public enum Dependency
 /// <summary>Which failures mean "a dependency is down or busy, try again later" rather than a bug.</summary>
 public static class Dependencies
 {
-    // SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN: another writer holds the file, or the
-    // disk refuses; none of them is the request's fault.
-    private static readonly HashSet<int> SqliteUnavailable = [5, 6, 10, 13, 14];
-
     public static string Describe(this Dependency dependency) => dependency switch
     {
         Dependency.Buffer => "progress buffer (Redis)",
@@ -34,7 +32,10 @@ public static class Dependencies
                 // A Redis that is loading, out of memory under noeviction, or a cluster that is resharding or lost a master.
                 case RedisServerException server when IsTransient(server.Message):
                     return Dependency.Buffer;
-                case SqliteException sqlite when SqliteUnavailable.Contains(sqlite.SqliteErrorCode & 0xFF):
+                // The store's own judgement: a write it could not take now, or the SQLite codes that mean the file or its lock.
+                case StoreUnavailableException:
+                    return Dependency.Store;
+                case SqliteException sqlite when SqliteDatabase.IsUnavailable(sqlite):
                     return Dependency.Store;
                 case MongoConnectionException or MongoExecutionTimeoutException or MongoWaitQueueFullException
                     or MongoNotPrimaryException or MongoNodeIsRecoveringException or MongoWriteConcernException:
