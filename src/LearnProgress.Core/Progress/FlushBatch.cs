@@ -28,7 +28,4 @@ public sealed record FlushBatch(IReadOnlyList<CourseProgressSnapshot> Progress, 
 public sealed record HeldLearner(string UserId, string Reason);
 
 /// <summary>What one bucket's flush did: keys written, and learners held back for a later attempt.</summary>
-public sealed record BucketFlush(int Keys, IReadOnlyList<HeldLearner> Held)
-{
-    public static readonly BucketFlush None = new(0, []);
-}
+public sealed record BucketFlush(int Keys, IReadOnlyList<HeldLearner> Held);

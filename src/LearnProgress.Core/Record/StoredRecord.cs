@@ -27,10 +27,7 @@ public readonly record struct CourseKey(string UserId, string CourseId);
 public readonly record struct DayKey(string UserId, DateOnly Day);
 
 /// <summary>What planning one learner's changes needs to know about the learner.</summary>
-public sealed record StoredLearner(TimeZoneInfo Zone, IReadOnlyList<DayRun> Runs)
-{
-    public static readonly StoredLearner New = new(TimeZoneInfo.Utc, []);
-}
+public sealed record StoredLearner(TimeZoneInfo Zone, IReadOnlyList<DayRun> Runs);
 
 /// <summary>What the store holds for the keys of one <see cref="RecordChange"/>, loaded before it is planned.</summary>
 public sealed record StoredState(
@@ -40,7 +37,4 @@ public sealed record StoredState(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> Durations);
 
 /// <summary>A learner's totals and streak runs, derived by the store from what it holds (never counted on write).</summary>
-public sealed record LearnerSummary(int TotalCompleted, double TotalWatchSeconds, int LongestStreak, IReadOnlyList<DayRun> RecentRuns)
-{
-    public static readonly LearnerSummary New = new(0, 0, 0, []);
-}
+public sealed record LearnerSummary(int TotalCompleted, double TotalWatchSeconds, int LongestStreak, IReadOnlyList<DayRun> RecentRuns);
