@@ -29,10 +29,12 @@ FLUSH_INTERVAL = "00:00:30"  # the production default
 
 # (seconds of load per phase, learners, backlog keys to flush, learners for the memory figure)
 # and for instructor analytics: learners on one course and reads of its analytics)
+# and for the paced phases, the flush intervals (s) each run for two of, and the seconds between a learner's pings.
 FULL = dict(warmup=5, bare=15, ping=20, half=15, get=15, through=15, learners=10_000, backlog=100_000, memory=10_000,
-            analytics=10_000, analytics_reads=200)
+            analytics=10_000, analytics_reads=200, paced=(30, 60), embedded=15)
 SMOKE = dict(warmup=1, bare=2, ping=2, half=2, get=2, through=2, learners=10_000, backlog=2_000, memory=500,
-             analytics=300, analytics_reads=20)
+             analytics=300, analytics_reads=20, paced=(4,), embedded=2)
+PING_PERIOD = 5  # seconds between two pings of a player
 
 COURSES = [
     "algebra-101", "linear-algebra", "calculus-1", "statistics-intro", "python-basics", "python-data-analysis",
@@ -121,14 +123,14 @@ class Bench:
         except FileNotFoundError:
             raise RuntimeError("redis-cli is missing (Debian package redis-tools)")
 
-    def start_api(self, flush_interval: str):
+    def start_api(self, flush_interval: str, embedded: bool = False):
+        """The API in production mode on the run's redis-server, or in embedded mode (Garnet in the process)."""
         self.stop_api()
         self.api_port = free_port()
         env = dict(os.environ,
                    ASPNETCORE_ENVIRONMENT="Production",
                    ASPNETCORE_URLS=f"http://{HOST}:{self.api_port}",
-                   ConnectionStrings__Redis=f"{HOST}:{self.redis_port}",
-                   Storage__DataDirectory=os.path.join(self.work, "data"),
+                   Storage__DataDirectory=os.path.join(self.work, "embedded" if embedded else "data"),
                    Auth__SigningKey=self.key,
                    WriteBehind__FlushInterval=flush_interval,
                    # The load comes from a few connections cycling through 10,000 learners' tokens; the
@@ -136,6 +138,8 @@ class Bench:
                    RateLimiting__PingTokensPerSecond="1000",
                    RateLimiting__PingBurst="10000",
                    DOTNET_TieredPGO="1")
+        if not embedded:
+            env["ConnectionStrings__Redis"] = f"{HOST}:{self.redis_port}"
         log = open(os.path.join(self.work, "api.log"), "ab")
         # Run from the build output, as a deployment does, so the API finds its appsettings.json.
         api = os.path.abspath(self.args.api)
@@ -173,25 +177,35 @@ class Bench:
 
     # ---- data --------------------------------------------------------------------------------------------------
     def seed(self):
+        self.seed_courses()
+        self.learners = [self.new_learner() for _ in range(self.plan["learners"])]
+        self.write_learners("learners.txt", self.learners)
+
+    def write_learners(self, name: str, learners) -> str:
+        """The wrk script's learners file: each learner watches one lecture, from a random point of its first 300 s."""
+        path = os.path.join(self.work, name)
+        with open(path, "w") as f:
+            for i, (learner, bearer) in enumerate(learners):
+                course = i % len(self.courses)
+                lecture = (i // len(self.courses)) % LECTURES_PER_COURSE
+                f.write(f"{learner} {bearer} {course} {lecture} {self.rng.randrange(0, 300)}\n")
+        return path
+
+    def seed_courses(self):
         admin = Client(self.api_port, self.admin)
+        catalog = random.Random(42)  # the same catalog on every store
         self.courses = []
         for course in COURSES:
             admin.call("POST", "/api/v1/courses", {"id": course, "title": course.replace("-", " ").title()}, ok=(201, 409))
             lectures = []
             for n in range(1, LECTURES_PER_COURSE + 1):
-                lecture, duration = f"{course}-lecture-{n:02d}", self.rng.randrange(300, 1800)
+                lecture, duration = f"{course}-lecture-{n:02d}", catalog.randrange(300, 1800)
                 admin.call("PUT", f"/api/v1/courses/{course}/lectures/{lecture}", {"title": f"Lecture {n}", "durationSeconds": duration})
                 lectures.append((lecture, duration))
             self.courses.append((course, lectures))
         with open(os.path.join(self.work, "courses.txt"), "w") as f:
             for course, lectures in self.courses:
                 f.write(course + " " + " ".join(f"{lecture} {duration}" for lecture, duration in lectures) + "\n")
-        self.learners = [self.new_learner() for _ in range(self.plan["learners"])]
-        with open(os.path.join(self.work, "learners.txt"), "w") as f:
-            for i, (learner, bearer) in enumerate(self.learners):
-                course = i % len(self.courses)
-                lecture = (i // len(self.courses)) % LECTURES_PER_COURSE
-                f.write(f"{learner} {bearer} {course} {lecture} {self.rng.randrange(0, 300)}\n")
 
     def new_learner(self):
         learner = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
@@ -223,12 +237,13 @@ class Bench:
         return Client(self.api_port, self.admin).call("POST", "/api/v1/admin/flush")
 
     def wrk(self, name: str, path: str, seconds: int, connections: int, delay_ms: int = 0, mode: str = "ping",
-            background: bool = False):
+            background: bool = False, learners: str | None = None):
+        """wrk with load.lua; for mode paced, delay_ms is instead the seconds between two pings of a learner."""
         out = os.path.join(self.work, name + ".json")
         command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s", "-s", LOAD,
-                   f"http://{HOST}:{self.api_port}", "--", os.path.join(self.work, "learners.txt"),
+                   f"http://{HOST}:{self.api_port}", "--", learners or os.path.join(self.work, "learners.txt"),
                    os.path.join(self.work, "courses.txt"), mode, path, str(delay_ms)]
-        process = subprocess.Popen(command, env=dict(os.environ, WRK_OUT=out), stdout=subprocess.DEVNULL,
+        process = subprocess.Popen(command, env=dict(os.environ, WRK_OUT=out, WRK_THREADS="2"), stdout=subprocess.DEVNULL,
                                    start_new_session=True)
         self.processes.append(process)
         return (process, out) if background else self.wrk_result(process, out)
@@ -287,9 +302,15 @@ class Bench:
         through_pings = delta(through_before, through_after, "learnprogress_pings_accepted_total")
         through_writes = delta(through_before, through_after, "learnprogress_store_writes_total")
 
-        # The flush figure needs a quiet buffer: no recurring flush may take part of the backlog.
+        # From here the harness flushes: the paced phases at their intervals, and the flush figure needs a quiet
+        # buffer (no recurring flush may take part of the backlog).
         self.start_api("01:00:00")
         self.flush()
+        paced_rate = ping_run["rps"] / 2
+        paced_learners = self.learners + [self.new_learner() for _ in range(max(0, round(paced_rate * PING_PERIOD) - len(self.learners)))]
+        paced_file = self.write_learners("paced-learners.txt", paced_learners[:round(paced_rate * PING_PERIOD)])
+        paced = {interval: self.paced(interval, paced_file, round(paced_rate * PING_PERIOD)) for interval in p["paced"]}
+
         courses = self.courses
         backlog_learners = p["backlog"] // len(courses)
         batches = [(bearer, [{"courseId": course, "lectureId": lectures[0][0], "watchTime": 1 + i % 200,
@@ -328,6 +349,8 @@ class Bench:
             reads.append((time.perf_counter() - started) * 1000)
         reads.sort()
 
+        embedded = self.embedded(save)
+
         return {
             "ping_rps": round(ping_run["rps"]),
             "ping_p50_ms": round(ping_run["p50_us"] / 1000, 2),
@@ -349,6 +372,8 @@ class Bench:
             "flush_backlog_keys": flushed["flushed"],
             "flush_keys_per_s": round(flushed["flushed"] / (flushed["durationMs"] / 1000)),
             "redis_bytes_per_active_course": round((memory_after - memory_before) / len(fresh)),
+            **{f"paced_{name}_{interval}s": value for interval, figures in paced.items() for name, value in figures.items()},
+            **embedded,
             "analytics_learners": p["analytics"],
             "analytics_flush_keys": analytics_flush["flushed"],
             "analytics_flush_ms": analytics_flush["durationMs"],
@@ -360,9 +385,52 @@ class Bench:
             "smoke": self.args.smoke,
         }
 
+    def paced(self, interval: int, learners_file: str, learners: int) -> dict:
+        """Players: each learner pings every PING_PERIOD s with advancing positions for two flush intervals, and the
+        harness flushes at each interval's end. Store rows written per ping and per flushed key, over both intervals."""
+        self.flush()
+        before = self.metrics()
+        process, out = self.wrk(f"paced-{interval}", "/api/v1/progress/save", 2 * interval, 32, PING_PERIOD, mode="paced",
+                                background=True, learners=learners_file)
+        time.sleep(interval)
+        first = self.flush()
+        run = self.wrk_result(process, out)
+        second = self.flush()
+        after = self.metrics()
+        pings = after["learnprogress_pings_accepted_total"] - before.get("learnprogress_pings_accepted_total", 0)
+        writes = after["learnprogress_store_writes_total"] - before.get("learnprogress_store_writes_total", 0)
+        keys = first["flushed"] + second["flushed"]
+        return {
+            "rps": round(run["rps"]),
+            "p99_ms": round(run["p99_us"] / 1000, 2),
+            "learners": learners,
+            "pings_per_learner_per_interval": round(pings / learners / 2, 2),
+            "db_writes_per_ping": round(writes / pings, 4),
+            "db_writes_per_key": round(writes / keys, 3) if keys else 0,
+            "keys_per_learner_per_interval": round(keys / learners / 2, 2),
+        }
+
+    def embedded(self, save: str) -> dict:
+        """What `dotnet run` gives a user: the API with Garnet in its own process and the SQLite store."""
+        self.start_api("00:00:30", embedded=True)
+        self.seed_courses()
+        self.wrk("warmup-embedded", save, self.plan["warmup"], 32)
+        cpu = cpu_seconds(self.api.pid)
+        run = self.wrk("ping-embedded", save, self.plan["embedded"], 32)
+        return {
+            "ping_embedded_rps": round(run["rps"]),
+            "ping_embedded_p99_ms": round(run["p99_us"] / 1000, 2),
+            "ping_embedded_api_cpu_us": round((cpu_seconds(self.api.pid) - cpu) * 1e6 / run["requests"], 1),
+        }
+
     def used_memory(self) -> int:
         info = self.redis("INFO", "memory")
         return int(re.search(r"used_memory:(\d+)", info)[1])
+
+
+def paced_bound(r: dict, interval: int) -> float:
+    """One store row per buffered key per flush: each player's keys over the pings it sent in an interval, + 5 %."""
+    return r[f"paced_keys_per_learner_per_interval_{interval}s"] / r[f"paced_pings_per_learner_per_interval_{interval}s"] * 1.05
 
 
 def table(results: dict) -> str:
@@ -379,6 +447,16 @@ def table(results: dict) -> str:
          f"≤ 1/{r['pings_per_key_per_flush']} and ≥ 20× below write-through ({r['through_db_writes_per_ping']})",
          r["pings_per_key_per_flush"] > 0 and r["db_writes_per_ping"] <= 1 / r["pings_per_key_per_flush"] + 1e-9
          and r["db_writes_per_ping"] * 20 <= r["through_db_writes_per_ping"]),
+        *[(f"paced_db_writes_per_ping_{i}s", r[f"paced_db_writes_per_ping_{i}s"],
+           f"{r[f'paced_learners_{i}s']} players at {r[f'paced_rps_{i}s']} pings/s (p99 {r[f'paced_p99_ms_{i}s']} ms), "
+           f"{r[f'paced_pings_per_learner_per_interval_{i}s']} pings and {r[f'paced_keys_per_learner_per_interval_{i}s']} keys "
+           f"per player per {i} s flush; {r[f'paced_db_writes_per_key_{i}s']} rows per key; "
+           f"≤ keys/pings + 5 % ({paced_bound(r, i):.4f})",
+           r[f"paced_db_writes_per_ping_{i}s"] <= paced_bound(r, i))
+          for i in sorted({int(k.rsplit("_", 1)[1][:-1]) for k in r if k.startswith("paced_rps_")})],
+        ("ping_embedded_rps", r["ping_embedded_rps"],
+         f"embedded mode (Garnet in the process); {round(r['ping_embedded_rps'] / r['bare_rps'], 3)} × bare_rps, "
+         f"p99 {r['ping_embedded_p99_ms']} ms, API CPU {r['ping_embedded_api_cpu_us']} µs per ping", None),
         ("get_p99_ms", r["get_p99_ms"], f"≤ 5 ms under {r['get_load_ping_rps']} pings/s", r["get_p99_ms"] <= 5),
         ("flush_keys_per_s", r["flush_keys_per_s"], f"≥ 20,000 (backlog {r['flush_backlog_keys']})", r["flush_keys_per_s"] >= 20_000),
         ("redis_bytes_per_active_course", r["redis_bytes_per_active_course"], "≤ 1,024", r["redis_bytes_per_active_course"] <= 1024),

@@ -11,40 +11,37 @@
 local dirty, since, activity, courses = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local activity_member, ttl = ARGV[1], ARGV[2]
 
-local function fmt(x)
-  local s = string.format('%.3f', x)
-  s = string.gsub(s, '0+$', '')
-  s = string.gsub(s, '%.$', '')
-  return s
-end
-
--- The first change since the last claim dates the bucket's backlog (server time, ms).
+-- Marks a member changed; true when it was clean, i.e. this is its first change since the last claim. That change
+-- dates the bucket's backlog (server time, ms).
 local function mark_dirty(member)
-  if redis.call('SADD', dirty, member) == 1 then
-    local now = redis.call('TIME')
-    redis.call('SET', since, now[1] .. string.format('%03d', math.floor(now[2] / 1000)), 'NX')
-  end
+  if redis.call('SADD', dirty, member) == 0 then return false end
+  local now = redis.call('TIME')
+  redis.call('SET', since, now[1] .. string.format('%03d', math.floor(now[2] / 1000)), 'NX')
+  return true
 end
 
--- Coverage.Union of "start:end,..." (sorted, disjoint) with [s, e]; touching intervals merge.
+-- Coverage.Union of "start:end,..." (sorted, disjoint) with [s, e]; touching intervals merge. Every bound is kept as
+-- the text it came in (PingArguments and this script both write Coverage.Format's form), so nothing is reformatted.
 local function cover(coverage, s, e)
   local out, placed = {}, false
+  local sn, en = tonumber(s), tonumber(e)
   for a, b in string.gmatch(coverage, '([^:,]+):([^,]+)') do
-    a, b = tonumber(a), tonumber(b)
-    if b < s then
-      out[#out + 1] = fmt(a) .. ':' .. fmt(b)
-    elseif a > e then
-      if not placed then out[#out + 1] = fmt(s) .. ':' .. fmt(e); placed = true end
-      out[#out + 1] = fmt(a) .. ':' .. fmt(b)
+    local an, bn = tonumber(a), tonumber(b)
+    if bn < sn then
+      out[#out + 1] = a .. ':' .. b
+    elseif an > en then
+      if not placed then out[#out + 1] = s .. ':' .. e; placed = true end
+      out[#out + 1] = a .. ':' .. b
     else
-      s, e = math.min(s, a), math.max(e, b)
+      if an < sn then s, sn = a, an end
+      if bn > en then e, en = b, bn end
     end
   end
-  if not placed then out[#out + 1] = fmt(s) .. ':' .. fmt(e) end
+  if not placed then out[#out + 1] = s .. ':' .. e end
   return table.concat(out, ',')
 end
 
-local seen = {}
+local listed, new_day = {}, false
 for i = 3, #ARGV, 11 do
   local key = KEYS[tonumber(ARGV[i])]
   local member, course, lecture, pos, ts = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
@@ -60,30 +57,35 @@ for i = 3, #ARGV, 11 do
     if t > ct or (t == ct and p > tonumber(cpos)) then npos, nts = pos, ts end
     if p > tonumber(cfur) then nfur = pos end
   end
-  if cfrom ~= '' then ncov = cover(ncov, tonumber(cfrom), tonumber(cto)) end
+  if cfrom ~= '' then ncov = cover(ncov, cfrom, cto) end
   local value = npos .. '|' .. nts .. '|' .. nfur .. '|' .. ncov
   -- A duplicate or stale ping changes nothing, so it neither dirties the key nor keeps it alive.
   if value ~= current then
     redis.call('HSET', key, lecture, value)
-    redis.call('PERSIST', key)
-    mark_dirty(member)
-  end
-
-  if pfrom ~= '' then
-    local spans = redis.call('HGET', activity, day) or ''
-    local merged = cover(spans, tonumber(pfrom), tonumber(pto))
-    if merged ~= spans then
-      redis.call('HSET', activity, day, merged)
-      mark_dirty(activity_member)
+    -- Only a key's first change since its last claim can find it with the TTL of its last flush. The course list
+    -- names every course changed in its 32 days, longer than a flushed key lives (WriteBehind:FlushedKeyTtl, 30 days
+    -- at most), so reads and erasure find every progress key through it.
+    if mark_dirty(member) then
+      redis.call('PERSIST', key)
+      if not listed[course] then
+        redis.call('SADD', courses, course)
+        redis.call('PEXPIRE', courses, ttl)
+        listed[course] = true
+      end
     end
   end
 
-  if not seen[course] then
-    redis.call('SADD', courses, course)
-    seen[course] = true
+  if pfrom ~= '' then
+    local spans = redis.call('HGET', activity, day)
+    local merged = cover(spans or '', pfrom, pto)
+    if merged ~= spans then
+      redis.call('HSET', activity, day, merged)
+      mark_dirty(activity_member)
+      new_day = new_day or not spans
+    end
   end
 end
--- Day spans and the course list outlive the accepted client-time window, so a late ping always finds its day here.
-redis.call('PEXPIRE', activity, ttl)
-redis.call('PEXPIRE', courses, ttl)
+-- Day spans outlive the accepted client-time window, so a late ping always finds its day here: each new day pushes
+-- the expiry on, and a day is created no earlier than the day itself (less the clock skew allowed).
+if new_day then redis.call('PEXPIRE', activity, ttl) end
 return 1

@@ -288,6 +288,22 @@ public abstract class BufferContract
     }
 
     [Fact]
+    public async Task The_course_list_lives_32_days_and_names_again_a_course_changed_after_its_flush()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Ping("l1", 10, 1_000)]);
+        Assert.True(await Db.KeyTimeToLiveAsync(_keys.Courses(_user)) > TimeSpan.FromDays(31));
+        await FlushAsync();
+        await Db.KeyDeleteAsync(_keys.Courses(_user)); // as if the list had lapsed
+
+        await Buffer.RecordAsync(_user, [Ping("l1", 20, 2_000)]);
+
+        Assert.Equal([_course], (await Db.SetMembersAsync(_keys.Courses(_user))).Select(c => (string)c!));
+        Assert.Equal(20, (await Buffer.ReadCoursesAsync(_user))[_course]["l1"].Position);
+        Assert.True(await Db.KeyTimeToLiveAsync(_keys.Courses(_user)) > TimeSpan.FromDays(31));
+    }
+
+    [Fact]
     public async Task The_oldest_pending_change_is_dated_by_its_first_ping_and_cleared_by_the_flush()
     {
         RequireServer();
