@@ -12,6 +12,7 @@ namespace LearnProgress.Mongo;
 public sealed class MongoLearnerData(IMongoDatabase database) : ILearnerData
 {
     private readonly IMongoDatabase _database = database.WithWriteConcern(Majority);
+    private readonly MongoEventWriter _events = new(database.WithWriteConcern(Majority));
 
     public async Task<LearnerHoldings> ReadAllAsync(string userId, CancellationToken cancellationToken = default)
     {
@@ -49,7 +50,7 @@ public sealed class MongoLearnerData(IMongoDatabase database) : ILearnerData
         }
         await events.DeleteManyAsync(EraseFilters.Events(userId), cancellationToken);
         // After the deletes, which remove the learner's own events: this one names no owner and stays.
-        await new MongoEventWriter(_database).WriteAsync([erased], cancellationToken);
+        await _events.WriteAsync([erased], cancellationToken);
     }
 }
 

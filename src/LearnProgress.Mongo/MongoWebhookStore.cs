@@ -54,8 +54,7 @@ public sealed class MongoWebhookStore : IWebhookStore
     public async Task<bool> DeleteEndpointAsync(Guid id, CancellationToken cancellationToken = default)
     {
         var removed = await _endpoints.DeleteOneAsync(ById(id), cancellationToken);
-        var ofEndpoint = new BsonDocument(WebhookDeliveries.EndpointId, id.ToString());
-        await _deliveries.DeleteManyAsync(ofEndpoint, cancellationToken);
+        await _deliveries.DeleteManyAsync(new BsonDocument(WebhookDeliveries.EndpointId, id.ToString()), cancellationToken);
         await _attempts.DeleteManyAsync(new BsonDocument(WebhookAttempts.EndpointId, id.ToString()), cancellationToken);
         return removed.DeletedCount > 0;
     }
@@ -67,7 +66,15 @@ public sealed class MongoWebhookStore : IWebhookStore
     public async Task FanOutAsync(IReadOnlyList<WebhookDelivery> deliveries, long? cursor, CancellationToken cancellationToken = default)
     {
         if (deliveries.Count > 0)
-            await _deliveries.BulkWriteAsync(deliveries.Select(WebhookModels.AddDelivery), Unordered, cancellationToken);
+            try
+            {
+                await _deliveries.BulkWriteAsync(deliveries.Select(WebhookModels.AddDelivery), Unordered, cancellationToken);
+            }
+            catch (MongoBulkWriteException<BsonDocument> ex) when (ex.WriteConcernError is null && ex.UnprocessedRequests.Count == 0 &&
+                                                                   ex.WriteErrors.All(e => e.Category == ServerErrorCategory.DuplicateKey))
+            {
+                // Another instance fanned the same events out at the same moment: its deliveries are the same ones.
+            }
         if (cursor is { } after)
             await _counters.UpdateOneAsync(new BsonDocument(Id, Counters.WebhookFanOut), WebhookModels.MoveFanOutCursor(after),
                 new UpdateOptions { IsUpsert = true }, cancellationToken);
