@@ -6,8 +6,8 @@ namespace LearnProgress.Mongo;
 
 /// <summary>
 /// The store's indexes. The unique ones are load-bearing: a guarded upsert whose guard fails must collide with the
-/// existing document (and be retried) instead of inserting a second one. Both start with userId, so they stay
-/// enforceable when the collections are sharded on userId.
+/// existing document (and be retried) instead of inserting a second one, and an award held already must collide with
+/// the one stored. All of them start with userId, so they stay enforceable when the collections are sharded on userId.
 /// </summary>
 public static class MongoIndexes
 {
@@ -19,6 +19,30 @@ public static class MongoIndexes
         new BsonDocumentIndexKeysDefinition<BsonDocument>(new BsonDocument { { Activity.UserId, 1 }, { Activity.Date, 1 } }),
         new CreateIndexOptions { Name = "userId_date", Unique = true });
 
+    /// <summary>The feed reads events in this order; a number is unique by the counter that hands it out.</summary>
+    public static readonly CreateIndexModel<BsonDocument> EventsBySequence = Index(new BsonDocument(Events.Sequence, 1), "seq");
+
+    /// <summary>An erase finds the learner's events (and through them their deliveries) by this.</summary>
+    public static readonly CreateIndexModel<BsonDocument> EventsByLearner = Index(new BsonDocument(Events.UserId, 1), "userId");
+
+    public static readonly CreateIndexModel<BsonDocument> DeliveriesDue = Index(
+        new BsonDocument { { WebhookDeliveries.Status, 1 }, { WebhookDeliveries.NextAttemptAt, 1 } }, "status_nextAttemptAt");
+
+    public static readonly CreateIndexModel<BsonDocument> DeliveriesByEndpoint = Index(
+        new BsonDocument { { WebhookDeliveries.EndpointId, 1 }, { WebhookDeliveries.CreatedAt, -1 } }, "endpointId_createdAt");
+
+    public static readonly CreateIndexModel<BsonDocument> DeliveriesByEvent = Index(new BsonDocument(WebhookDeliveries.EventId, 1), "eventId");
+
+    public static readonly CreateIndexModel<BsonDocument> AttemptsByEndpoint = Index(
+        new BsonDocument { { WebhookAttempts.EndpointId, 1 }, { WebhookAttempts.At, -1 } }, "endpointId_at");
+
+    public static readonly CreateIndexModel<BsonDocument> AttemptsByEvent = Index(new BsonDocument(WebhookAttempts.EventId, 1), "eventId");
+
+    /// <summary>Awarding twice is one award: the second insert collides here.</summary>
+    public static readonly CreateIndexModel<BsonDocument> AchievementsByLearner = new(
+        new BsonDocumentIndexKeysDefinition<BsonDocument>(new BsonDocument { { Achievements.UserId, 1 }, { Achievements.AchievementId, 1 } }),
+        new CreateIndexOptions { Name = "userId_achievementId", Unique = true });
+
     /// <summary>Creating an index that exists with the same definition is a no-op, so every instance runs this at start-up.</summary>
     public static async Task CreateAsync(IMongoDatabase database, CancellationToken cancellationToken = default)
     {
@@ -26,5 +50,16 @@ public static class MongoIndexes
             .CreateOneAsync(ProgressByLearnerAndCourse, cancellationToken: cancellationToken);
         await database.GetCollection<BsonDocument>(Activity.Collection).Indexes
             .CreateOneAsync(ActivityByLearnerAndDate, cancellationToken: cancellationToken);
+        await database.GetCollection<BsonDocument>(Events.Collection).Indexes
+            .CreateManyAsync([EventsBySequence, EventsByLearner], cancellationToken);
+        await database.GetCollection<BsonDocument>(WebhookDeliveries.Collection).Indexes
+            .CreateManyAsync([DeliveriesDue, DeliveriesByEndpoint, DeliveriesByEvent], cancellationToken);
+        await database.GetCollection<BsonDocument>(WebhookAttempts.Collection).Indexes
+            .CreateManyAsync([AttemptsByEndpoint, AttemptsByEvent], cancellationToken);
+        await database.GetCollection<BsonDocument>(Achievements.Collection).Indexes
+            .CreateOneAsync(AchievementsByLearner, cancellationToken: cancellationToken);
     }
+
+    private static CreateIndexModel<BsonDocument> Index(BsonDocument keys, string name) =>
+        new(new BsonDocumentIndexKeysDefinition<BsonDocument>(keys), new CreateIndexOptions { Name = name });
 }

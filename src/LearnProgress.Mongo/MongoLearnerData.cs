@@ -12,6 +12,7 @@ namespace LearnProgress.Mongo;
 public sealed class MongoLearnerData(IMongoDatabase database) : ILearnerData
 {
     private readonly IMongoDatabase _database = database.WithWriteConcern(Majority);
+    private readonly MongoEventWriter _events = new(database.WithWriteConcern(Majority));
 
     public async Task<LearnerHoldings> ReadAllAsync(string userId, CancellationToken cancellationToken = default)
     {
@@ -28,15 +29,28 @@ public sealed class MongoLearnerData(IMongoDatabase database) : ILearnerData
             StoredDocuments.Runs(learner).OrderBy(r => r.Start).ToList());
     }
 
-    /// <summary>Each delete names the learner, so on a cluster sharded by userId it goes to one shard.</summary>
+    /// <summary>
+    /// Each delete names the learner, so on a cluster sharded by userId it goes to one shard; the webhook deliveries and
+    /// attempts of the learner's events go by those events' ids, before the events themselves, so an erase repeated
+    /// after a crash still finds them.
+    /// </summary>
     public async Task EraseAsync(string userId, LearningEvent erased, CancellationToken cancellationToken = default)
     {
+        var events = _database.GetCollection<BsonDocument>(MongoNames.Events.Collection);
         await _database.GetCollection<BsonDocument>(Progress.Collection).DeleteManyAsync(EraseFilters.Progress(userId), cancellationToken);
         await _database.GetCollection<BsonDocument>(Activity.Collection).DeleteManyAsync(EraseFilters.Activity(userId), cancellationToken);
         await _database.GetCollection<BsonDocument>(Learners.Collection).DeleteOneAsync(EraseFilters.Learner(userId), cancellationToken);
-        await _database.GetCollection<BsonDocument>(MongoNames.Events.Collection).DeleteManyAsync(EraseFilters.Events(userId), cancellationToken);
+        await _database.GetCollection<BsonDocument>(Achievements.Collection).DeleteManyAsync(EraseFilters.Achievements(userId), cancellationToken);
+        var eventIds = (await events.Find(EraseFilters.Events(userId)).Project(new BsonDocument(Id, 1)).ToListAsync(cancellationToken))
+            .Select(e => e[Id].AsString).ToList();
+        if (eventIds.Count > 0)
+        {
+            await _database.GetCollection<BsonDocument>(WebhookDeliveries.Collection).DeleteManyAsync(EraseFilters.Deliveries(eventIds), cancellationToken);
+            await _database.GetCollection<BsonDocument>(WebhookAttempts.Collection).DeleteManyAsync(EraseFilters.Attempts(eventIds), cancellationToken);
+        }
+        await events.DeleteManyAsync(EraseFilters.Events(userId), cancellationToken);
         // After the deletes, which remove the learner's own events: this one names no owner and stays.
-        await _database.GetCollection<BsonDocument>(MongoNames.Events.Collection).BulkWriteAsync(WriteModels.ForEvents([erased]), cancellationToken: cancellationToken);
+        await _events.WriteAsync([erased], cancellationToken);
     }
 }
 
@@ -47,4 +61,7 @@ public static class EraseFilters
     public static BsonDocument Activity(string userId) => new(MongoNames.Activity.UserId, userId);
     public static BsonDocument Learner(string userId) => new(Id, userId);
     public static BsonDocument Events(string userId) => new(MongoNames.Events.UserId, userId);
+    public static BsonDocument Achievements(string userId) => new(MongoNames.Achievements.UserId, userId);
+    public static BsonDocument Deliveries(IEnumerable<string> eventIds) => new(WebhookDeliveries.EventId, new BsonDocument("$in", new BsonArray(eventIds)));
+    public static BsonDocument Attempts(IEnumerable<string> eventIds) => new(WebhookAttempts.EventId, new BsonDocument("$in", new BsonArray(eventIds)));
 }

@@ -79,6 +79,75 @@ public static class MongoNames
         public const string UserId = "userId";
         public const string Timestamp = "timestamp";
         public const string Data = "data";
+        /// <summary>The event's place in the feed, taken from the <see cref="Counters.Events"/> counter.</summary>
+        public const string Sequence = "seq";
+        /// <summary>When <see cref="Sequence"/> was taken, by the server's clock (see <c>SettledSequence</c>).</summary>
+        public const string SequencedAt = "seqAt";
+    }
+
+    /// <summary>Small documents of shared state, by _id.</summary>
+    public static class Counters
+    {
+        public const string Collection = "counters";
+        /// <summary>The last event sequence number taken (<see cref="Value"/>) and when (<see cref="At"/>).</summary>
+        public const string Events = "events";
+        /// <summary>The sequence of the last event turned into webhook deliveries (<see cref="Value"/>).</summary>
+        public const string WebhookFanOut = "webhookFanOut";
+        public const string Value = "value";
+        public const string At = "at";
+    }
+
+    /// <summary>One document per webhook endpoint (_id = its id).</summary>
+    public static class WebhookEndpoints
+    {
+        public const string Collection = "webhookEndpoints";
+        public const string Url = "url";
+        public const string EventTypes = "eventTypes";
+        public const string Secret = "secret";
+        public const string PreviousSecret = "previousSecret";
+        public const string PreviousSecretExpiresAt = "previousSecretExpiresAt";
+        public const string Enabled = "enabled";
+        public const string DisabledReason = "disabledReason";
+        public const string CreatedAt = "createdAt";
+        public const string FailingSince = "failingSince";
+    }
+
+    /// <summary>One document per (endpoint, event) delivery (_id = its deterministic id).</summary>
+    public static class WebhookDeliveries
+    {
+        public const string Collection = "webhookDeliveries";
+        public const string EndpointId = "endpointId";
+        public const string EventId = "eventId";
+        /// <summary>The <c>DeliveryStatus</c> as its number: 0 pending, 1 delivered, 2 failed.</summary>
+        public const string Status = "status";
+        public const string Attempts = "attempts";
+        public const string NextAttemptAt = "nextAttemptAt";
+        /// <summary>Until when one sender holds the delivery; the epoch when nobody does.</summary>
+        public const string LeasedUntil = "leasedUntil";
+        public const string CreatedAt = "createdAt";
+    }
+
+    /// <summary>One document per attempt at a delivery: the endpoint's log.</summary>
+    public static class WebhookAttempts
+    {
+        public const string Collection = "webhookAttempts";
+        public const string DeliveryId = "deliveryId";
+        public const string EndpointId = "endpointId";
+        public const string EventId = "eventId";
+        public const string Attempt = "attempt";
+        public const string At = "at";
+        public const string StatusCode = "statusCode";
+        public const string Error = "error";
+        public const string DurationMs = "durationMs";
+    }
+
+    /// <summary>One document per earned achievement, unique by (userId, achievementId).</summary>
+    public static class Achievements
+    {
+        public const string Collection = "achievements";
+        public const string UserId = "userId";
+        public const string AchievementId = "achievementId";
+        public const string Day = "day";
     }
 
     public const string Id = "_id";

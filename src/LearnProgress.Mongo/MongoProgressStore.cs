@@ -24,7 +24,7 @@ public sealed class MongoProgressStore : IProgressStore
     private readonly IMongoCollection<BsonDocument> _activity;
     private readonly IMongoCollection<BsonDocument> _learners;
     private readonly IMongoCollection<BsonDocument> _courses;
-    private readonly IMongoCollection<BsonDocument> _events;
+    private readonly MongoEventWriter _events;
 
     public MongoProgressStore(IMongoDatabase database)
     {
@@ -33,7 +33,7 @@ public sealed class MongoProgressStore : IProgressStore
         _activity = _database.GetCollection<BsonDocument>(Activity.Collection);
         _learners = _database.GetCollection<BsonDocument>(Learners.Collection);
         _courses = _database.GetCollection<BsonDocument>(Courses.Collection);
-        _events = _database.GetCollection<BsonDocument>(MongoNames.Events.Collection);
+        _events = new MongoEventWriter(_database);
     }
 
     public Task CreateIndexesAsync(CancellationToken cancellationToken = default) => MongoIndexes.CreateAsync(_database, cancellationToken);
@@ -63,8 +63,8 @@ public sealed class MongoProgressStore : IProgressStore
             var lost = false;
 
             // Events go first: a crash after them leaves the cause to be written again (a flush replays its claim, a
-            // client retries), which decides the same ids; a crash before them loses neither.
-            await BulkWriteAsync(_events, WriteModels.ForEvents(decided.Events), cancellationToken);
+            // client retries), which decides the same ids; a crash before them loses neither. Each takes its place in the feed.
+            await _events.WriteAsync(decided.Events, cancellationToken);
             foreach (var e in decided.Events) events.TryAdd(e.Id, e);
 
             var byCourse = decided.Lectures.GroupBy(l => l.Course).ToList();

@@ -1,7 +1,10 @@
+using System.Text.Json.Nodes;
+using LearnProgress.Core.Events;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
 using LearnProgress.Core.Record;
 using MongoDB.Bson;
+using MongoDB.Bson.IO;
 using static LearnProgress.Mongo.MongoNames;
 
 namespace LearnProgress.Mongo;
@@ -47,6 +50,16 @@ internal static class StoredDocuments
         (learner?.GetValue(Learners.Runs, new BsonArray()) ?? new BsonArray()).AsBsonArray
             .Select(r => new DayRun(ParseDay(r[Learners.RunStart].AsString), ParseDay(r[Learners.RunEnd].AsString)))
             .ToList();
+
+    private static readonly JsonWriterSettings RelaxedJson = new() { OutputMode = JsonOutputMode.RelaxedExtendedJson };
+
+    /// <summary>An event as written; its data back as compact JSON, as it was decided (strings, numbers, objects only).</summary>
+    public static LearningEvent Event(BsonDocument e) => new(
+        Guid.Parse(e[Id].AsString),
+        e[Events.Type].AsString,
+        new DateTimeOffset(e[Events.Timestamp].ToUniversalTime()),
+        e[Events.UserId].AsString,
+        JsonNode.Parse(e[Events.Data].AsBsonDocument.ToJson(RelaxedJson))!.ToJsonString());
 
     /// <summary>Null for a document not written yet (or written before versions existed).</summary>
     public static long? Version(BsonDocument? document, string field) =>

@@ -87,18 +87,28 @@ public static class WriteModels
 
     /// <summary>
     /// Each event inserted if absent, keyed by its deterministic id: a replay or a plan made again after a conflict
-    /// decides the same id and leaves the first write as it was.
+    /// decides the same id and leaves the first write as it was, its place in the feed included. The events take the
+    /// numbers from <paramref name="firstSequence"/> on, in the order given, all taken at <paramref name="sequencedAt"/>.
     /// </summary>
-    public static List<UpdateOneModel<BsonDocument>> ForEvents(IEnumerable<LearningEvent> events) =>
-        events.Select(e => new UpdateOneModel<BsonDocument>(new BsonDocument(Id, e.Id.ToString()),
+    public static List<UpdateOneModel<BsonDocument>> ForEvents(IEnumerable<LearningEvent> events, long firstSequence, DateTime sequencedAt) =>
+        events.Select((e, i) => new UpdateOneModel<BsonDocument>(new BsonDocument(Id, e.Id.ToString()),
             new BsonDocument("$setOnInsert", new BsonDocument
             {
                 { MongoNames.Events.Type, e.Type },
                 { MongoNames.Events.UserId, e.UserId },
                 { MongoNames.Events.Timestamp, new BsonDateTime(e.Timestamp.UtcDateTime) },
                 { MongoNames.Events.Data, BsonDocument.Parse(e.Data) },
+                { MongoNames.Events.Sequence, firstSequence + i },
+                { MongoNames.Events.SequencedAt, new BsonDateTime(sequencedAt) },
             }))
         { IsUpsert = true }).ToList();
+
+    /// <summary>Takes <paramref name="count"/> event numbers at once and stamps them with the server's time.</summary>
+    public static UpdateDefinition<BsonDocument> TakeEventNumbers(int count) => new BsonDocument
+    {
+        { "$inc", new BsonDocument(Counters.Value, (long)count) },
+        { "$currentDate", new BsonDocument(Counters.At, true) },
+    };
 
     private static BsonDocument Guarded(BsonDocument filter, string field, long? version)
     {

@@ -1,6 +1,5 @@
 using LearnProgress.Core.Achievements;
 using LearnProgress.Core.Record;
-using LearnProgress.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace LearnProgress.Api.Achievements;
@@ -15,10 +14,12 @@ public sealed class AchievementOptions
 
 public static class AchievementsComposition
 {
-    /// <summary>Achievements are kept in the embedded store's file; with MongoDB they are not wired yet.</summary>
+    /// <summary>
+    /// Achievements from the configured rules. Awards are kept by the store's <see cref="IAchievementStore"/>
+    /// (<c>AddBufferAndStore</c> wires SQLite's or MongoDB's), so this is the same in both modes.
+    /// </summary>
     public static IHostApplicationBuilder AddAchievements(this IHostApplicationBuilder builder)
     {
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Mongo"))) return builder;
         var services = builder.Services;
         services.AddOptions<AchievementOptions>().BindConfiguration(AchievementOptions.Section)
             .Validate(o => o.Rules.All(r => Core.Progress.Ids.IsValid(r.Id) && !string.IsNullOrWhiteSpace(r.Title) && r.Target > 0)
@@ -30,7 +31,6 @@ public static class AchievementsComposition
             var configured = sp.GetRequiredService<IOptions<AchievementOptions>>().Value.Rules;
             return new AchievementRules(configured.Count > 0 ? configured : AchievementRules.Defaults);
         });
-        services.AddSingleton<IAchievementStore, SqliteAchievementStore>();
         services.AddSingleton<AchievementService>();
         services.AddSingleton<IRecordListener>(sp => sp.GetRequiredService<AchievementService>());
         services.AddHostedService(sp => sp.GetRequiredService<AchievementService>());
@@ -39,7 +39,7 @@ public static class AchievementsComposition
 
     public static WebApplication MapAchievements(this WebApplication app)
     {
-        if (app.Services.GetService<AchievementService>() is not null) app.MapAchievementsApi();
+        app.MapAchievementsApi();
         return app;
     }
 }

@@ -26,7 +26,7 @@ public static class EventsApi
     }
 
     public static async Task<Results<Ok<EventPage>, ProblemHttpResult>> Feed(
-        [FromServices] IEventLog? log, string? after, int? limit, CancellationToken ct)
+        [FromServices] IEventLog log, string? after, int? limit, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         long cursor = 0;
@@ -34,8 +34,6 @@ public static class EventsApi
             errors["after"] = ["must be a cursor this feed returned (a non-negative integer)."];
         if (limit is < 1 or > MaxLimit) errors["limit"] = [$"must be 1 to {MaxLimit}."];
         if (errors.Count > 0) return TypedResults.Problem(Problems.Invalid(errors));
-        if (log is null)
-            return TypedResults.Problem(statusCode: StatusCodes.Status501NotImplemented, title: "This store keeps no readable event log.");
 
         var page = await log.ReadAfterAsync(cursor, limit ?? DefaultLimit, ct);
         var views = page.Select(View).ToList();

@@ -1,8 +1,6 @@
 using LearnProgress.Api.Webhooks;
 using LearnProgress.Core.Events;
 using LearnProgress.Core.Record;
-using LearnProgress.Core.Webhooks;
-using LearnProgress.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace LearnProgress.Api.Events;
@@ -19,8 +17,8 @@ public static class EventsComposition
 {
     /// <summary>
     /// Events decided with each change and saved with it, the feed, and webhook deliveries. The event log and the
-    /// webhook tables live in the embedded store's file; with MongoDB the events are written (collection
-    /// <c>events</c>) but the feed and deliveries are not wired yet.
+    /// webhook store are ports of the store (<c>AddBufferAndStore</c> wires SQLite's or MongoDB's), so this is the
+    /// same in both modes.
     /// </summary>
     public static IHostApplicationBuilder AddLearningEvents(this IHostApplicationBuilder builder)
     {
@@ -32,9 +30,6 @@ public static class EventsComposition
         services.AddSingleton(sp => new EventPlanner(sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IOptions<EventOptions>>().Value.StreakMilestones.Distinct().Order().ToList()));
 
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString("Mongo"))) return builder;
-        services.AddSingleton<IEventLog, SqliteEventLog>();
-        services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
         services.AddHttpClient<WebhookSender>(WebhookSender.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(sp => NetworkGuard.Handler(sp.GetRequiredService<IOptions<WebhookOptions>>().Value.AllowPrivateNetworks))
             // The sender applies Webhooks:Timeout per attempt itself.
@@ -48,7 +43,7 @@ public static class EventsComposition
     public static WebApplication MapLearningEvents(this WebApplication app)
     {
         app.MapEventsApi();
-        if (app.Services.GetService<IWebhookStore>() is not null) app.MapWebhooksApi();
+        app.MapWebhooksApi();
         return app;
     }
 }

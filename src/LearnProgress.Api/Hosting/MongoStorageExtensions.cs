@@ -1,4 +1,7 @@
 using LearnProgress.Core;
+using LearnProgress.Core.Achievements;
+using LearnProgress.Core.Events;
+using LearnProgress.Core.Webhooks;
 using LearnProgress.Mongo;
 using MongoDB.Driver;
 
@@ -31,6 +34,9 @@ public static class MongoStorageExtensions
         services.AddSingleton<ILearnerSettings, MongoLearnerSettings>();
         services.AddSingleton<ILearnerData, MongoLearnerData>();
         services.AddSingleton<LearnProgress.Core.Analytics.ICourseAnalyticsStore, MongoCourseAnalytics>();
+        services.AddSingleton<IEventLog, MongoEventLog>();
+        services.AddSingleton<IWebhookStore, MongoWebhookStore>();
+        services.AddSingleton<IAchievementStore, MongoAchievementStore>();
         // Before any write: a guarded upsert relies on the unique indexes to collide instead of inserting a duplicate.
         services.AddHostedService<MongoIndexSetup>();
         return services;

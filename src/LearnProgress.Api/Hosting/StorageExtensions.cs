@@ -1,10 +1,13 @@
 using LearnProgress.Api.Courses;
 using LearnProgress.Core;
+using LearnProgress.Core.Achievements;
 using LearnProgress.Core.Analytics;
 using LearnProgress.Core.DataRights;
+using LearnProgress.Core.Events;
 using LearnProgress.Core.Flushing;
 using LearnProgress.Core.Progress;
 using LearnProgress.Core.Record;
+using LearnProgress.Core.Webhooks;
 using LearnProgress.Redis;
 using LearnProgress.Sqlite;
 using Microsoft.Extensions.Options;
@@ -16,7 +19,8 @@ public static partial class StorageExtensions
 {
     /// <summary>
     /// Wires the ports. Without connection strings everything is embedded: Garnet in-process for the buffer and a
-    /// SQLite file for the learning record, the catalog and the settings. <c>ConnectionStrings:Redis</c> swaps Garnet
+    /// SQLite file for the learning record, the catalog, the settings, the event log, webhooks and achievements.
+    /// <c>ConnectionStrings:Redis</c> swaps Garnet
     /// for that server, <c>ConnectionStrings:Mongo</c> SQLite for MongoDB.
     /// </summary>
     public static IHostApplicationBuilder AddBufferAndStore(this IHostApplicationBuilder builder)
@@ -60,6 +64,9 @@ public static partial class StorageExtensions
             services.AddSingleton<ILearnerSettings, SqliteLearnerSettings>();
             services.AddSingleton<ILearnerData, SqliteLearnerData>();
             services.AddSingleton<ICourseAnalyticsStore, SqliteCourseAnalytics>();
+            services.AddSingleton<IEventLog, SqliteEventLog>();
+            services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
+            services.AddSingleton<IAchievementStore, SqliteAchievementStore>();
         }
         else
         {

@@ -20,6 +20,8 @@ public sealed class RedisServer : IAsyncLifetime
     public string ConnectionString { get; private set; } = "";
     public IConnectionMultiplexer Connection { get; private set; } = null!;
 
+    public bool Available => _unavailable is null;
+
     public void Require()
     {
         if (_unavailable is not null) ServerRequirement.Unavailable(_unavailable);

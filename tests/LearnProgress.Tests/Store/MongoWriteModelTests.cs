@@ -159,19 +159,75 @@ public sealed class MongoWriteModelTests
     }
 
     [Fact]
-    public void An_event_is_inserted_only_if_absent_keyed_by_its_deterministic_id()
+    public void An_event_is_inserted_only_if_absent_keyed_by_its_deterministic_id_with_its_place_in_the_feed()
     {
         var e = LearningEvent.Create(EventTypes.LectureCompleted, "u1", "c1/l1", new DateTimeOffset(2026, 5, 10, 8, 0, 0, TimeSpan.Zero),
             new LectureCompletedData("u1", "c1", "l1", May10));
+        var f = LearningEvent.Create(EventTypes.CourseCompleted, "u1", "c1", new DateTimeOffset(2026, 5, 10, 8, 0, 0, TimeSpan.Zero),
+            new CourseCompletedData("u1", "c1", May10, 1));
 
-        var model = Assert.Single(WriteModels.ForEvents([e]));
+        var models = WriteModels.ForEvents([e, f], 41, new DateTime(2026, 5, 10, 8, 0, 1, DateTimeKind.Utc));
 
+        Assert.Equal(2, models.Count);
         AssertRendered(
             $$"""{ "_id": "{{e.Id}}" }""",
             """
             { "$setOnInsert": { "type": "lecture.completed", "userId": "u1", "timestamp": { "$date": "2026-05-10T08:00:00Z" },
-                                "data": { "userId": "u1", "courseId": "c1", "lectureId": "l1", "day": "2026-05-10" } } }
+                                "data": { "userId": "u1", "courseId": "c1", "lectureId": "l1", "day": "2026-05-10" },
+                                "seq": NumberLong(41), "seqAt": { "$date": "2026-05-10T08:00:01Z" } } }
             """,
-            model);
+            models[0]);
+        Assert.Equal(Exact(new BsonInt64(42)), Exact(models[1].Update.Render(Args)["$setOnInsert"]["seq"]));
+    }
+
+    [Fact]
+    public void An_event_reads_back_as_it_was_decided_so_the_feed_and_deliveries_send_the_same_bytes()
+    {
+        var e = LearningEvent.Create(EventTypes.CourseCompleted, "u1", "c1", new DateTimeOffset(2026, 5, 10, 8, 0, 0, 123, TimeSpan.Zero),
+            new CourseCompletedData("u1", "c1", May10, 12));
+        var stored = WriteModels.ForEvents([e], 1, DateTime.UnixEpoch).Single().Update.Render(Args)["$setOnInsert"].AsBsonDocument;
+        stored["_id"] = e.Id.ToString();
+
+        Assert.Equal(e, StoredDocuments.Event(stored));
+        Assert.Equal("""{"userId":"u1","courseId":"c1","day":"2026-05-10","lectures":12}""", StoredDocuments.Event(stored).Data);
+    }
+
+    [Fact]
+    public void Event_numbers_are_taken_in_one_block_stamped_with_the_servers_time()
+    {
+        Assert.Equal(Exact(BsonDocument.Parse("""{ "$inc": { "value": NumberLong(3) }, "$currentDate": { "at": true } }""")),
+            Exact(WriteModels.TakeEventNumbers(3).Render(Args)));
+    }
+
+    [Fact]
+    public void The_feed_reads_in_sequence_order_with_each_events_age_by_the_servers_clock()
+    {
+        var stages = MongoEventLog.FeedPage(7, 100).Render(new RenderArgs<BsonDocument>(BsonDocumentSerializer.Instance, BsonSerializer.SerializerRegistry)).Documents;
+
+        Assert.Equal(
+            Exact(BsonArray.Create(new[]
+            {
+                BsonDocument.Parse("""{ "$match": { "seq": { "$gt": NumberLong(7) } } }"""),
+                BsonDocument.Parse("""{ "$sort": { "seq": 1 } }"""),
+                BsonDocument.Parse("""{ "$limit": 100 }"""),
+                BsonDocument.Parse("""{ "$addFields": { "age": { "$subtract": ["$$NOW", "$seqAt"] } } }"""),
+            })),
+            Exact(new BsonArray(stages)));
+    }
+
+    [Fact]
+    public void The_indexes_of_events_webhooks_and_achievements()
+    {
+        static (string, string?, bool?) Of(CreateIndexModel<BsonDocument> index) =>
+            (Exact(index.Keys.Render(Args)), index.Options.Name, index.Options.Unique);
+
+        Assert.Equal((Exact(BsonDocument.Parse("""{ "seq": 1 }""")), "seq", null), Of(MongoIndexes.EventsBySequence));
+        Assert.Equal((Exact(BsonDocument.Parse("""{ "userId": 1 }""")), "userId", null), Of(MongoIndexes.EventsByLearner));
+        Assert.Equal((Exact(BsonDocument.Parse("""{ "status": 1, "nextAttemptAt": 1 }""")), "status_nextAttemptAt", null), Of(MongoIndexes.DeliveriesDue));
+        Assert.Equal((Exact(BsonDocument.Parse("""{ "endpointId": 1, "createdAt": -1 }""")), "endpointId_createdAt", null), Of(MongoIndexes.DeliveriesByEndpoint));
+        Assert.Equal((Exact(BsonDocument.Parse("""{ "eventId": 1 }""")), "eventId", null), Of(MongoIndexes.DeliveriesByEvent));
+        Assert.Equal((Exact(BsonDocument.Parse("""{ "endpointId": 1, "at": -1 }""")), "endpointId_at", null), Of(MongoIndexes.AttemptsByEndpoint));
+        Assert.Equal((Exact(BsonDocument.Parse("""{ "eventId": 1 }""")), "eventId", null), Of(MongoIndexes.AttemptsByEvent));
+        Assert.Equal((Exact(BsonDocument.Parse("""{ "userId": 1, "achievementId": 1 }""")), "userId_achievementId", true), Of(MongoIndexes.AchievementsByLearner));
     }
 }

@@ -10,33 +10,34 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace LearnProgress.Tests.Api;
 
-/// <summary>Signed deliveries to a real receiver on loopback, their stored retries and the admin API.</summary>
-public sealed class WebhookDeliveryTests : IAsyncLifetime
+/// <summary>Signed deliveries to a real receiver on loopback, their stored retries and the admin API, in each storage mode.</summary>
+public abstract class WebhookDeliveryContract(AppMode mode) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 5, 4, 8, 0, 0, TimeSpan.Zero));
-    private readonly LearnProgressApp _app;
+    private LearnProgressApp _app = null!;
     private readonly string _user = Unique.Id("u");
     private WebhookReceiver _receiver = null!;
     private string _course = "";
 
-    public WebhookDeliveryTests() => _app = new LearnProgressApp(time: _clock, settings: new()
-    {
-        ["Webhooks:AllowPrivateNetworks"] = "true",
-        ["Webhooks:Timeout"] = "00:00:01",
-        // Retries in these tests are driven by the test clock and explicit passes, not by the poll.
-        ["Webhooks:PollInterval"] = "00:10:00",
-    });
-
     public async ValueTask InitializeAsync()
     {
+        _app = (await mode.CreateAsync(_clock, new()
+        {
+            ["Webhooks:AllowPrivateNetworks"] = "true",
+            ["Webhooks:Timeout"] = "00:00:01",
+            // Retries in these tests are driven by the test clock and explicit passes, not by the poll.
+            ["Webhooks:PollInterval"] = "00:10:00",
+        }))!;
         _receiver = await WebhookReceiver.StartAsync();
-        _course = await _app.CreateCourseAsync(300, 300);
+        if (_app is not null) _course = await _app.CreateCourseAsync(300, 300);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _app.DisposeAsync();
+        if (_app is not null) await _app.DisposeAsync();
         await _receiver.DisposeAsync();
+        await mode.DisposeAsync();
+        GC.SuppressFinalize(this);
     }
 
     private static readonly string[] CourseOnly = ["course.completed"];
@@ -84,6 +85,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_completion_is_delivered_signed_in_the_standard_webhooks_shape()
     {
+        mode.Require();
         var (_, secret) = await RegisterAsync();
 
         await CompleteAsync("l1");
@@ -101,6 +103,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Only_the_subscribed_types_are_delivered()
     {
+        mode.Require();
         await RegisterAsync(CourseOnly);
 
         await CompleteAsync("l1");
@@ -115,6 +118,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_500_is_retried_on_schedule_with_the_same_webhook_id_and_every_attempt_is_logged()
     {
+        mode.Require();
         var (endpoint, _) = await RegisterAsync();
         _receiver.Respond = n => new WebhookReceiver.Answer(n == 1 ? 500 : 200);
 
@@ -141,6 +145,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_receiver_that_does_not_answer_in_time_is_a_failed_attempt_and_retried()
     {
+        mode.Require();
         var (endpoint, _) = await RegisterAsync();
         _receiver.Respond = n => new WebhookReceiver.Answer(200, n == 1 ? TimeSpan.FromSeconds(5) : TimeSpan.Zero);
 
@@ -158,6 +163,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Retry_after_is_honoured()
     {
+        mode.Require();
         var (endpoint, _) = await RegisterAsync();
         _receiver.Respond = n => new WebhookReceiver.Answer(n == 1 ? 503 : 200, RetryAfter: n == 1 ? "600" : null);
 
@@ -175,6 +181,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Gone_disables_the_endpoint_which_then_gets_nothing_more()
     {
+        mode.Require();
         var (endpoint, _) = await RegisterAsync();
         _receiver.Respond = _ => new WebhookReceiver.Answer(410);
 
@@ -193,6 +200,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_rotated_secret_and_the_previous_one_both_verify_and_redeliver_sends_the_same_id_again()
     {
+        mode.Require();
         var (endpoint, oldSecret) = await RegisterAsync();
         using var admin = _app.Admin();
         var rotated = await (await admin.PostAsync($"/api/v1/admin/webhooks/{endpoint}/rotate", null)).JsonAsync();
@@ -216,6 +224,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task The_admin_api_lists_updates_disables_and_deletes()
     {
+        mode.Require();
         var (endpoint, _) = await RegisterAsync();
         using var admin = _app.Admin();
 
@@ -238,6 +247,7 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task Bad_registrations_are_problems_and_learners_are_refused()
     {
+        mode.Require();
         using var admin = _app.Admin();
         using var learner = _app.Learner(_user);
         using var integration = _app.ClientFor(TestTokens.Timeless("system-1", "integration"));
@@ -258,3 +268,9 @@ public sealed class WebhookDeliveryTests : IAsyncLifetime
         Assert.Empty(await admin.GetFromJsonAsync<JsonElement[]>("/api/v1/admin/webhooks") ?? []);
     }
 }
+
+/// <summary>Embedded mode: the SQLite file's webhook tables.</summary>
+public sealed class WebhookDeliveryTests() : WebhookDeliveryContract(new EmbeddedMode());
+
+/// <summary>Production mode: redis-server and MongoDB's webhook collections (skipped with the reason when no MongoDB answers).</summary>
+public sealed class MongoWebhookDeliveryTests(MongoServer mongo) : WebhookDeliveryContract(new MongoMode(mongo));

@@ -10,18 +10,21 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace LearnProgress.Tests.Api;
 
-/// <summary>Events written with their cause and read back through the feed, on the real SQLite file.</summary>
-public sealed class EventsApiTests : IAsyncLifetime
+/// <summary>Events written with their cause and read back through the feed, in each storage mode.</summary>
+public abstract class EventsApiContract(AppMode mode) : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 4, 2, 10, 0, 0, TimeSpan.Zero));
-    private readonly LearnProgressApp _app;
+    private LearnProgressApp _app = null!;
     private readonly string _user = Unique.Id("u");
 
-    public EventsApiTests() => _app = new LearnProgressApp(time: _clock);
+    public async ValueTask InitializeAsync() => _app = (await mode.CreateAsync(_clock, []))!;
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        await mode.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     private HttpClient Integration() => _app.ClientFor(TestTokens.Timeless("system-1", "integration"));
 
@@ -50,6 +53,7 @@ public sealed class EventsApiTests : IAsyncLifetime
     [Fact]
     public async Task Completing_the_last_lecture_writes_lecture_and_course_events_once_even_when_retried()
     {
+        mode.Require();
         var course = await _app.CreateCourseAsync(300);
         using var learner = _app.Learner(_user);
 
@@ -71,6 +75,7 @@ public sealed class EventsApiTests : IAsyncLifetime
     [Fact]
     public async Task A_flush_that_completes_a_lecture_writes_its_event_and_a_replayed_flush_none()
     {
+        mode.Require();
         var course = await _app.CreateCourseAsync(20, 600);
         using var learner = _app.Learner(_user);
         var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -98,6 +103,7 @@ public sealed class EventsApiTests : IAsyncLifetime
     [Fact]
     public async Task A_streak_milestone_is_an_event()
     {
+        mode.Require();
         using var learner = _app.Learner(_user);
         for (var day = 0; day < 3; day++)
         {
@@ -115,6 +121,7 @@ public sealed class EventsApiTests : IAsyncLifetime
     [Fact]
     public async Task The_feed_is_for_admins_and_integrations_only()
     {
+        mode.Require();
         using var anonymous = _app.ClientFor(null);
         using var learner = _app.Learner(_user);
         using var integration = Integration();
@@ -135,6 +142,7 @@ public sealed class EventsApiTests : IAsyncLifetime
     [InlineData("limit=1001", "limit")]
     public async Task A_bad_cursor_or_limit_is_a_problem(string query, string field)
     {
+        mode.Require();
         using var integration = Integration();
 
         var problem = await (await integration.GetAsync($"/api/v1/events?{query}")).AssertProblemAsync(HttpStatusCode.BadRequest);
@@ -142,3 +150,9 @@ public sealed class EventsApiTests : IAsyncLifetime
         Assert.Equal([field], problem.ErrorFields());
     }
 }
+
+/// <summary>Embedded mode: in-process Garnet and the SQLite file's event table.</summary>
+public sealed class EventsApiTests() : EventsApiContract(new EmbeddedMode());
+
+/// <summary>Production mode: redis-server and MongoDB's events collection (skipped with the reason when no MongoDB answers).</summary>
+public sealed class MongoEventsApiTests(MongoServer mongo) : EventsApiContract(new MongoMode(mongo));

@@ -7,15 +7,15 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace LearnProgress.Tests.Api;
 
-/// <summary>Achievements awarded from the stored record, once, on the learner's day, announced as events.</summary>
-public sealed class AchievementsApiTests : IAsyncLifetime
+/// <summary>Achievements awarded from the stored record, once, on the learner's day, announced as events, in each storage mode.</summary>
+public abstract class AchievementsApiContract(AppMode mode) : IAsyncLifetime
 {
     // 23:30 UTC on June 30 is already July 1 in Kiritimati (UTC+14).
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 6, 30, 23, 30, 0, TimeSpan.Zero));
-    private readonly LearnProgressApp _app;
+    private LearnProgressApp _app = null!;
     private readonly string _user = Unique.Id("u");
 
-    public AchievementsApiTests() => _app = new LearnProgressApp(time: _clock, settings: new()
+    public async ValueTask InitializeAsync() => _app = (await mode.CreateAsync(_clock, new()
     {
         ["Achievements:Rules:0:Id"] = "first-lecture",
         ["Achievements:Rules:0:Title"] = "First lecture completed",
@@ -29,11 +29,14 @@ public sealed class AchievementsApiTests : IAsyncLifetime
         ["Achievements:Rules:2:Title"] = "First course completed",
         ["Achievements:Rules:2:Measure"] = "CoursesCompleted",
         ["Achievements:Rules:2:Target"] = "1",
-    });
+    }))!;
 
-    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
-
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null) await _app.DisposeAsync();
+        await mode.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
 
     private async Task<List<JsonElement>> AwardEventsAsync()
     {
@@ -47,6 +50,7 @@ public sealed class AchievementsApiTests : IAsyncLifetime
     [Fact]
     public async Task A_completion_earns_achievements_once_on_the_learners_day_with_progress_toward_the_rest()
     {
+        mode.Require();
         var course = await _app.CreateCourseAsync(300);
         using var learner = _app.Learner(_user);
         (await learner.PutAsJsonAsync("/api/v1/me/settings", new { timeZone = "Pacific/Kiritimati" })).EnsureSuccessStatusCode();
@@ -70,6 +74,7 @@ public sealed class AchievementsApiTests : IAsyncLifetime
     [Fact]
     public async Task A_saved_change_is_evaluated_without_the_learner_asking()
     {
+        mode.Require();
         var course = await _app.CreateCourseAsync(300, 300);
         using var learner = _app.Learner(_user);
 
@@ -84,7 +89,14 @@ public sealed class AchievementsApiTests : IAsyncLifetime
     [Fact]
     public async Task Achievements_need_a_learner_token()
     {
+        mode.Require();
         using var anonymous = _app.ClientFor(null);
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/achievements")).StatusCode);
     }
 }
+
+/// <summary>Embedded mode: the SQLite file's achievements table.</summary>
+public sealed class AchievementsApiTests() : AchievementsApiContract(new EmbeddedMode());
+
+/// <summary>Production mode: redis-server and MongoDB's achievements collection (skipped with the reason when no MongoDB answers).</summary>
+public sealed class MongoAchievementsApiTests(MongoServer mongo) : AchievementsApiContract(new MongoMode(mongo));
