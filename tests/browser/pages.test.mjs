@@ -71,6 +71,30 @@ describe('learner pages', { skip: skip ?? false }, () => {
     await page.close();
   });
 
+  test('two lecture pages of a learner: the paused one follows the playing one over the hub, within the CSP', async () => {
+    const learner = uniqueId('u');
+    const read = learnerApi(api, await devToken(api.base, learner));
+    const course = await createCourse(api);
+    const url = `${api.base}/learn/?course=${course}&lecture=l1&learner=${learner}`;
+    const pages = [await open(url), await open(url)];
+    for (const { page } of pages)
+      await page.waitForFunction(() => window.learnProgressTracker?.live === 'connected', null, { timeout: 15_000 });
+    const csp = await pages[0].page.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
+    assert.match(csp, /connect-src 'self'/, 'the hub\'s ws: on the same host is covered by \'self\'');
+    const [a, b] = pages.map((p) => p.page);
+    const video = (page) => page.evaluate(() => document.querySelector('video').currentTime);
+    await a.evaluate(() => document.querySelector('video').play());
+    await sleep(3000);
+    const pausedAt = await a.evaluate(() => { const v = document.querySelector('video'); v.pause(); return v.currentTime; });
+    await until(async () => Math.abs((await video(b)) - pausedAt) < 0.05, { timeoutMs: 5000, what: `second page at ${pausedAt} s` });
+    assert.ok(Math.abs((await video(a)) - pausedAt) < 0.01, 'the playing page was not moved by its own echo');
+    assert.ok(Math.abs((await read.lecture(course, 'l1')).position - pausedAt) < 0.3);
+    for (const { page, problems } of pages) {
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+  });
+
   test('dashboard shows the API\'s numbers', async () => {
     const learner = uniqueId('u');
     const token = await devToken(api.base, learner);

@@ -69,6 +69,8 @@ async function showLecture(courseId, lectureId) {
     media: video,
     // One queue per learner: switching learners in the picker never mixes their pings.
     queueName: learner ? `learnprogress:${learner}` : 'learnprogress',
+    // While paused, follow the learner's other tabs and devices on this lecture.
+    live: true,
   });
   renderSyncIndicator(/** @type {HTMLElement} */ (document.getElementById('sync')), tracker);
   const tick = /** @type {HTMLElement} */ (document.getElementById('complete-tick'));

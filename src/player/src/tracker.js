@@ -1,6 +1,7 @@
 import { ServerClock, systemClock } from './clock.js';
 import { Emitter } from './emitter.js';
 import { readJson } from './http.js';
+import { connectLive } from './live.js';
 import { createMediaAdapter, isMediaElement } from './media.js';
 import { openStore } from './store.js';
 import { createSync } from './sync.js';
@@ -11,7 +12,21 @@ import { createSync } from './sync.js';
 /** @typedef {import('./types.js').GetToken} GetToken */
 /** @typedef {import('./types.js').PingStore} PingStore */
 /** @typedef {import('./types.js').SyncState} SyncState */
-/** @typedef {'sync'|'queued'|'rateLimited'|'offline'|'online'|'authError'|'error'|'complete'|'resumed'|'state'} TrackerEvent */
+/** @typedef {import('./live.js').LiveState} LiveState */
+/** @typedef {'sync'|'queued'|'rateLimited'|'offline'|'online'|'authError'|'error'|'complete'|'resumed'|'state'|'remote'|'live'|'achievement'} TrackerEvent */
+
+/**
+ * The hub's `progressUpdated`: the lecture's merged state after another tab's or device's ping.
+ * @typedef {object} RemoteProgress
+ * @property {string} courseId
+ * @property {string} lectureId
+ * @property {number} position
+ * @property {number} furthest
+ * @property {number} coverage
+ * @property {boolean} completed
+ * @property {number} updatedAt              client time of the ping that set the position (epoch ms)
+ * @property {string | null} originSessionId the playback session that sent it; null for a read after reconnecting
+ */
 
 /**
  * @typedef {object} TrackerOptions
@@ -26,6 +41,8 @@ import { createSync } from './sync.js';
  * @property {number} [restartWithinSeconds]     a saved position this close to the end starts over (5)
  * @property {boolean} [resume]                  seek to the saved position (true)
  * @property {string} [queueName]                the persistent queue, shared by the origin's tabs ('learnprogress')
+ * @property {boolean} [live]                    listen to the hub (`/hubs/progress`): while paused, follow the learner's
+ *                                               other tabs and devices on this lecture (false)
  * @property {object} [env]                      injected for tests; defaults are the browser's
  * @property {Clock} [env.clock]
  * @property {typeof fetch} [env.fetch]
@@ -38,6 +55,7 @@ import { createSync } from './sync.js';
  * @property {Document | null} [env.document]
  * @property {() => boolean} [env.onLine]
  * @property {() => string} [env.newId]
+ * @property {(new (url: string) => import('./live.js').SocketLike) | null} [env.WebSocket]
  */
 
 /**
@@ -103,6 +121,18 @@ export function createTracker(options) {
   let destroyed = false;
   /** @type {(() => void)[]} */
   const detach = [];
+  /** The newest `updatedAt` of the lecture this tracker knows besides its own pings (`lastTs`): read or pushed. */
+  let knownUpdatedAt = 0;
+  /** A push that came before the resume seek landed, applied once it has. */
+  /** @type {RemoteProgress | null} */
+  let pendingRemote = null;
+  /** Where a seek made for a push goes: the seek events it causes are not reported (the server has the position). */
+  /** @type {number | null} */
+  let remoteSeek = null;
+  /** Whether the seek under way is the one made for a push (and not the learner's own, made meanwhile). */
+  const forRemote = () => remoteSeek !== null && Math.abs(player.position() - remoteSeek) < 0.05;
+  /** A `complete` was emitted: a pushed completion does not repeat it. */
+  let completeEmitted = false;
 
   /** The catalog's length of the lecture: the server refuses a position beyond it, and files often run a few ms longer. */
   /** @type {number | null} */
@@ -211,13 +241,20 @@ export function createTracker(options) {
       void flushNow();
     },
     seeking() {
-      if (!ready) return;
+      if (!ready || forRemote()) return;
       // The position has already moved: the segment ends where playback was last seen.
       if (segment) report(lastPosition, false);
     },
     seeked() {
       if (!ready) {
         if (resumeTarget !== null) finishResume();
+        return;
+      }
+      const remote = forRemote();
+      remoteSeek = null;
+      if (remote) {
+        lastPosition = position();
+        if (!player.paused() && !segment) openSegment();
         return;
       }
       // Saves the new position at once (a zero-length segment claims no footage).
@@ -273,6 +310,7 @@ export function createTracker(options) {
       const progress = await readJson(await sync.request(`/api/v1/progress/${course}`));
       const lecture = progress?.lectures?.[lectureId];
       saved = typeof lecture?.position === 'number' ? lecture.position : progress?.watchTimes?.[lectureId] ?? null;
+      if (typeof lecture?.updatedAt === 'number') knownUpdatedAt = Math.max(knownUpdatedAt, lecture.updatedAt);
     } catch {
       // Offline or refused: the newest ping still queued here is the best saved position there is.
     }
@@ -300,7 +338,7 @@ export function createTracker(options) {
     if (destroyed || sync.state.pending > 0) return;
     try {
       const progress = await readJson(await sync.request(`/api/v1/progress/${encodeURIComponent(courseId)}`));
-      if (progress?.lectures?.[lectureId]?.completed) emitter.emit('complete', { courseId, lectureId, by: 'coverage' });
+      if (progress?.lectures?.[lectureId]?.completed) emitComplete('coverage');
     } catch {
       // Unknown for now; the next read of the course shows it.
     }
@@ -316,6 +354,86 @@ export function createTracker(options) {
       sessionId = newId();
       openSegment();
     }
+    const pushed = pendingRemote;
+    pendingRemote = null;
+    if (pushed && pushed.updatedAt >= knownUpdatedAt) applyRemote(pushed);
+  }
+
+  /** @param {'coverage'|'mark'|'push'} by */
+  function emitComplete(by) {
+    completeEmitted = true;
+    emitter.emit('complete', { courseId, lectureId, by });
+  }
+
+  /**
+   * Another tab or device moved this lecture: a paused player follows it, a playing one only hears of it.
+   * Its own echo (by session, or no newer than its own last ping) changes nothing.
+   * @param {RemoteProgress} p
+   */
+  function onRemoteProgress(p) {
+    if (destroyed || p?.courseId !== courseId || p.lectureId !== lectureId || typeof p.position !== 'number') return;
+    if (p.originSessionId && p.originSessionId === sessionId) return;
+    if (!(typeof p.updatedAt === 'number' && p.updatedAt > Math.max(knownUpdatedAt, lastTs))) return;
+    knownUpdatedAt = p.updatedAt;
+    if (!ready) {
+      pendingRemote = p;
+      return;
+    }
+    applyRemote(p);
+  }
+
+  /** @param {RemoteProgress} p */
+  function applyRemote(p) {
+    const d = duration();
+    const target = d !== null ? Math.min(p.position, d) : p.position;
+    const seek = player.paused() && player.hasMetadata() && Math.abs(player.position() - target) > 0.5;
+    if (seek) {
+      remoteSeek = target;
+      player.seek(target);
+      // A seek that never reports landing must not hide the learner's own next seek.
+      clock.setTimeout(() => { if (remoteSeek === target) remoteSeek = null; }, 5000);
+    }
+    emitter.emit('remote', { ...p, seeked: seek });
+  }
+
+  /** After a reconnection pushes may have been missed: the server's state is read once instead. */
+  async function catchUp() {
+    try {
+      const progress = await readJson(await sync.request(`/api/v1/progress/${encodeURIComponent(courseId)}`));
+      const lecture = progress?.lectures?.[lectureId];
+      if (lecture) onRemoteProgress({ ...lecture, courseId, lectureId, originSessionId: null });
+    } catch {
+      // The next push brings it.
+    }
+  }
+
+  /** @type {(new (url: string) => import('./live.js').SocketLike) | null} */
+  const Socket = env.WebSocket !== undefined ? env.WebSocket : typeof WebSocket === 'function' ? /** @type {any} */ (WebSocket) : null;
+  const live = options.live && Socket ? connectLive({
+    baseUrl,
+    getToken: options.getToken,
+    clock,
+    wallNow: () => serverClock.now(),
+    random: env.random,
+    WebSocket: Socket,
+    onState(detail) {
+      if (detail.state === 'connected' && detail.reconnected) void catchUp();
+      emitter.emit('live', detail);
+    },
+    onMessage(target, args) {
+      const data = /** @type {any} */ (args[0]);
+      if (target === 'progressUpdated') onRemoteProgress(data);
+      else if (target === 'lectureCompleted') {
+        if (data?.courseId === courseId && data?.lectureId === lectureId && !completeEmitted && !destroyed) emitComplete('push');
+      } else if (target === 'achievementAwarded') emitter.emit('achievement', data);
+    },
+  }) : null;
+  if (live) {
+    listen(win, 'online', () => live.retryNow());
+    // An open WebSocket keeps a page out of the back-forward cache: closed on the way in, opened again on restore.
+    listen(win, 'pagehide', () => live.suspend());
+    listen(win, 'pageshow', (event) => { if (event.persisted) live.retryNow(); });
+    listen(doc, 'visibilitychange', () => { if (doc?.visibilityState === 'visible') live.retryNow(); });
   }
 
   if (!ready) void resume();
@@ -340,16 +458,20 @@ export function createTracker(options) {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ courseId, lectureId }),
       }));
-      emitter.emit('complete', { courseId, lectureId, by: 'mark' });
+      emitComplete('mark');
     },
     /** Whether pings are being reported (false until the resume seek has landed). */
     get ready() { return ready; },
+    /** The hub connection: 'off' without the `live` option, else a {@link LiveState}. */
+    /** @returns {LiveState | 'off'} */
+    get live() { return live?.state ?? 'off'; },
     destroy() {
       if (destroyed) return;
       if (segment) report(position(), false);
       void flushNow().finally(() => sync.destroy());
       destroyed = true;
       if (beat !== null) clock.clearTimeout(beat);
+      live?.close();
       for (const off of detach) off();
     },
   };

@@ -117,7 +117,7 @@ export class FakeApi {
       return json(200, { id: 'c', title: 'C', totalLectures: 1, lectures: [{ id: 'l1', title: 'L', durationSeconds: this.lectureDuration }] });
     if (entry.path.startsWith('/api/v1/progress/complete')) return json(200, { message: 'completed' });
     if (entry.path.startsWith('/api/v1/progress/'))
-      return json(200, { courseId: 'c', lectures: this.saved ? { l1: { position: this.saved.position } } : {} });
+      return json(200, { courseId: 'c', lectures: this.saved ? { l1: { ...this.saved } } : {} });
     return json(404, { title: 'Not Found' });
   }
   batches() { return this.requests.filter((r) => r.path === '/api/v1/progress/batch'); }
@@ -161,4 +161,37 @@ export function environment(overrides = {}) {
       random: () => 0.5, onLine: () => true, newId: () => `s${++ids}`, ...overrides,
     },
   };
+}
+
+/**
+ * A WebSocket the test plays the server of: `open()`, `receive(text)`, `serverClose(code)`. Every socket made is
+ * in `FakeSocket.made` (reset it per test with `FakeSocket.reset()`), with the time it was made on `clock`.
+ */
+export class FakeSocket {
+  /** @type {FakeSocket[]} */
+  static made = [];
+  /** @type {FakeClock | null} */
+  static clock = null;
+  static reset(clock = null) { FakeSocket.made = []; FakeSocket.clock = clock; }
+  static get last() { return FakeSocket.made.at(-1); }
+  constructor(url) {
+    this.url = url;
+    this.at = FakeSocket.clock?.now() ?? 0;
+    this.readyState = 0;
+    this.sent = [];
+    this.closedByClient = null;
+    this.onopen = this.onmessage = this.onclose = this.onerror = null;
+    FakeSocket.made.push(this);
+  }
+  get token() { return new URL(this.url).searchParams.get('access_token'); }
+  send(data) { this.sent.push(data); }
+  close(code) { this.closedByClient = code ?? 1005; this.readyState = 3; }
+  open() { this.readyState = 1; this.onopen?.({}); }
+  receive(text) { this.onmessage?.({ data: text }); }
+  /** Opens and answers the handshake. */
+  accept() { this.open(); this.receive('{}\x1e'); }
+  /** A refused upgrade (a 401 looks the same): error then close 1006, never opened. */
+  refuse() { this.readyState = 3; this.onerror?.({}); this.onclose?.({ code: 1006 }); }
+  serverClose(code = 1000) { this.readyState = 3; this.onclose?.({ code }); }
+  push(target, ...args) { this.receive(JSON.stringify({ type: 1, target, arguments: args }) + '\x1e'); }
 }

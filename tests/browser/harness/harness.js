@@ -1,5 +1,6 @@
 // A video player on another origin, embedding the SDK the way the README shows. Query: api, course, lecture,
-// learner, heartbeat, flush, firstTokenLifetime (seconds; negative = an expired token first), queue, fetchLater=off.
+// learner, heartbeat, flush, firstTokenLifetime (seconds; negative = an expired token first), queue, fetchLater=off,
+// live=on (listen to the hub).
 const params = new URLSearchParams(location.search);
 const api = params.get('api');
 const learner = params.get('learner');
@@ -59,7 +60,11 @@ const options = {
 };
 if (params.get('heartbeat')) options.heartbeatMs = Number(params.get('heartbeat'));
 if (params.get('flush')) options.flushIntervalMs = Number(params.get('flush'));
+if (params.get('live') === 'on') options.live = true;
+// Every seek of the video, and whether it was playing then.
+lp.seekings = [];
+lp.video.addEventListener('seeking', () => lp.seekings.push({ at: Date.now(), to: lp.video.currentTime, paused: lp.video.paused }));
 lp.tracker = createTracker(options);
-for (const type of ['sync', 'queued', 'rateLimited', 'offline', 'online', 'authError', 'error', 'complete', 'resumed'])
+for (const type of ['sync', 'queued', 'rateLimited', 'offline', 'online', 'authError', 'error', 'complete', 'resumed', 'remote', 'live'])
   lp.tracker.on(type, (detail) => lp.events.push({ type, at: Date.now(), detail: JSON.parse(JSON.stringify(detail ?? {})) }));
 renderSyncIndicator(document.getElementById('sync'), lp.tracker);
