@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 LOAD = os.path.join(ROOT, "tests", "bench", "load.lua")
+SUBSCRIBERS = os.path.join(ROOT, "tests", "bench", "subscribers.mjs")
 HOST = "127.0.0.1"
 LECTURES_PER_COURSE = 10
 FLUSH_INTERVAL = "00:00:30"  # the production default
@@ -31,9 +32,9 @@ FLUSH_INTERVAL = "00:00:30"  # the production default
 # and for instructor analytics: learners on one course and reads of its analytics)
 # and for the paced phases, the flush intervals (s) each run for two of, and the seconds between a learner's pings.
 FULL = dict(warmup=5, bare=15, ping=20, half=15, get=15, through=15, learners=10_000, backlog=100_000, memory=10_000,
-            analytics=10_000, analytics_reads=200, paced=(30, 60), embedded=15)
+            analytics=10_000, analytics_reads=200, paced=(30, 60), embedded=15, push=15, subscribers=1_000)
 SMOKE = dict(warmup=1, bare=2, ping=2, half=2, get=2, through=2, learners=10_000, backlog=2_000, memory=500,
-             analytics=300, analytics_reads=20, paced=(4,), embedded=2)
+             analytics=300, analytics_reads=20, paced=(4,), embedded=2, push=2, subscribers=50)
 PING_PERIOD = 5  # seconds between two pings of a player
 
 COURSES = [
@@ -300,6 +301,7 @@ class Bench:
         writes = delta(before, after, "learnprogress_store_writes_total")
         keys = delta(before, after, "learnprogress_flush_keys_total")
         through_pings = delta(through_before, through_after, "learnprogress_pings_accepted_total")
+        push = self.push(save)
         through_writes = delta(through_before, through_after, "learnprogress_store_writes_total")
 
         # From here the harness flushes: the paced phases at their intervals, and the flush figure needs a quiet
@@ -374,6 +376,7 @@ class Bench:
             "redis_bytes_per_active_course": round((memory_after - memory_before) / len(fresh)),
             **{f"paced_{name}_{interval}s": value for interval, figures in paced.items() for name, value in figures.items()},
             **embedded,
+            **push,
             "analytics_learners": p["analytics"],
             "analytics_flush_keys": analytics_flush["flushed"],
             "analytics_flush_ms": analytics_flush["durationMs"],
@@ -408,6 +411,41 @@ class Bench:
             "db_writes_per_ping": round(writes / pings, 4),
             "db_writes_per_key": round(writes / keys, 3) if keys else 0,
             "keys_per_learner_per_interval": round(keys / learners / 2, 2),
+        }
+
+    def push(self, save: str) -> dict:
+        """What the hub's pushes cost: the same saturated ping load over a set of learners, first with nobody listening,
+        then with one hub connection per learner (the SDK's hub client, run by node) receiving every push."""
+        n, seconds = self.plan["subscribers"], self.plan["push"]
+        learners = self.write_learners("subscribed-learners.txt", self.learners[:n])
+
+        def measured(name):
+            cpu = cpu_seconds(self.api.pid)
+            run = self.wrk(name, save, seconds, 32, learners=learners)
+            return run, (cpu_seconds(self.api.pid) - cpu) * 1e6 / run["requests"]
+
+        quiet, quiet_cpu = measured("push-none")
+        out = os.path.join(self.work, "subscribers.json")
+        listeners = subprocess.Popen(["node", "--experimental-websocket", SUBSCRIBERS, f"http://{HOST}:{self.api_port}", learners, out],
+                                     stdout=subprocess.PIPE, text=True, start_new_session=True)
+        self.processes.append(listeners)
+        ready = listeners.stdout.readline()
+        if not ready.startswith("ready"):
+            raise RuntimeError(f"the hub subscribers did not connect: {ready!r}")
+        time.sleep(2)  # presence is announced to every instance
+        heard, heard_cpu = measured("push-all")
+        listeners.send_signal(signal.SIGTERM)
+        listeners.wait(30)
+        with open(out) as f:
+            received = json.load(f)
+        return {
+            "push_subscribers": received["connected"],
+            "push_none_rps": round(quiet["rps"]),
+            "push_all_rps": round(heard["rps"]),
+            "push_none_api_cpu_us": round(quiet_cpu, 1),
+            "push_all_api_cpu_us": round(heard_cpu, 1),
+            "push_all_p99_ms": round(heard["p99_us"] / 1000, 2),
+            "pushes_per_ping": round(received["pushes"] / heard["requests"], 3),
         }
 
     def embedded(self, save: str) -> dict:
@@ -454,6 +492,10 @@ def table(results: dict) -> str:
            f"≤ keys/pings + 5 % ({paced_bound(r, i):.4f})",
            r[f"paced_db_writes_per_ping_{i}s"] <= paced_bound(r, i))
           for i in sorted({int(k.rsplit("_", 1)[1][:-1]) for k in r if k.startswith("paced_rps_")})],
+        ("push_all_rps", r["push_all_rps"],
+         f"pings of {r['push_subscribers']} learners, each with a hub connection: {r['push_all_api_cpu_us']} µs API CPU per ping "
+         f"against {r['push_none_api_cpu_us']} with nobody listening ({r['push_none_rps']} rps); p99 {r['push_all_p99_ms']} ms; "
+         f"{r['pushes_per_ping']} pushes received per ping", None),
         ("ping_embedded_rps", r["ping_embedded_rps"],
          f"embedded mode (Garnet in the process); {round(r['ping_embedded_rps'] / r['bare_rps'], 3)} × bare_rps, "
          f"p99 {r['ping_embedded_p99_ms']} ms, API CPU {r['ping_embedded_api_cpu_us']} µs per ping", None),
