@@ -14,8 +14,12 @@ namespace LearnProgress.Core.Events;
 /// </remarks>
 public static class SettledSequence
 {
-    /// <summary>How long after taking its numbers a writer's events are visible, at the latest.</summary>
-    public static readonly TimeSpan Window = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// How long after taking its numbers a writer's events are visible, at the latest: longer than the MongoDB client
+    /// lets a write run before it fails (30 s socket timeout, which also bounds the 10 s majority wait). Only a hole
+    /// near the head of the log makes a reader wait, so the length costs nothing while writes succeed.
+    /// </summary>
+    public static readonly TimeSpan Window = TimeSpan.FromSeconds(40);
 
     /// <summary>
     /// Numbers whose taking took longer than this are not used (taken again instead), so that taking them and writing

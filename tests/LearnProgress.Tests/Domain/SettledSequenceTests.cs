@@ -10,7 +10,7 @@ namespace LearnProgress.Tests.Domain;
 public sealed class SettledSequenceTests
 {
     private static readonly TimeSpan Young = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan Old = TimeSpan.FromSeconds(6);
+    private static readonly TimeSpan Old = Window + TimeSpan.FromSeconds(1);
 
     private static int Readable(long after, params (long Sequence, TimeSpan Age)[] read) =>
         ReadableCount(after, read.Select(r => new Numbered(r.Sequence, r.Age)).ToList(), Window);
