@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: builds Release, then runs a private redis-server, the API (production mode, SQLite store) and wrk,
 # all on 127.0.0.1, and writes artifacts/bench/results.json. Installs wrk and redis-server when they are missing.
-#   bash tests/bench/run.sh            full run (about 3 minutes)
+#   bash tests/bench/run.sh            full run (about 7 minutes)
 #   bash tests/bench/run.sh --smoke    a few seconds per phase, to check the harness
 #   --no-build --configuration Debug   reuse an existing build of the benchmark host (tests/bench/LearnProgress.Bench.Host)
 set -euo pipefail
