@@ -44,12 +44,20 @@ public sealed class MongoProgressStore : IProgressStore
         {
             return await ApplyOnceAsync(change, plan, cancellationToken);
         }
-        catch (Exception ex) when (ex is MongoConnectionException or TimeoutException or MongoExecutionTimeoutException
-                                       or MongoNotPrimaryException or MongoNodeIsRecoveringException or MongoWriteConcernException)
+        catch (Exception ex) when (IsUnavailable(ex))
         {
             throw new StoreUnavailableException($"MongoDB cannot take the write now: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// Whether an error says MongoDB cannot take a write now (no server, no primary, a timeout, a majority not reached),
+    /// as opposed to refusing this data. The driver reports "no server selected in time" as a plain TimeoutException.
+    /// </summary>
+    public static bool IsUnavailable(Exception error) =>
+        error is MongoConnectionException or MongoExecutionTimeoutException or MongoWaitQueueFullException or MongoNotPrimaryException
+            or MongoNodeIsRecoveringException or MongoWriteConcernException
+        || (error is TimeoutException && error.Source?.StartsWith("MongoDB", StringComparison.Ordinal) == true);
 
     private async Task<RecordPlan> ApplyOnceAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken cancellationToken)
     {

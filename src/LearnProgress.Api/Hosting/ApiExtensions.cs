@@ -50,7 +50,7 @@ public static class ApiExtensions
         services.AddSingleton<CatalogCache>();
         services.AddSingleton<LearnerZones>();
         services.AddSingleton<CompletionEvents>();
-        services.AddSingleton<ICompletionListener>(sp => sp.GetRequiredService<CompletionEvents>());
+        services.AddSingleton<IRecordListener>(sp => sp.GetRequiredService<CompletionEvents>());
         services.AddHybridCache();
         // Course metadata is shared through the same Redis as the buffer (Garnet in embedded mode).
         services.AddStackExchangeRedisCache(o =>

@@ -1,7 +1,7 @@
 using LearnProgress.Core;
 using LearnProgress.Sqlite;
 using Microsoft.Data.Sqlite;
-using MongoDB.Driver;
+using LearnProgress.Mongo;
 using StackExchange.Redis;
 
 namespace LearnProgress.Api.Hosting;
@@ -32,16 +32,12 @@ public static class Dependencies
                 // A Redis that is loading, out of memory under noeviction, or a cluster that is resharding or lost a master.
                 case RedisServerException server when IsTransient(server.Message):
                     return Dependency.Buffer;
-                // The store's own judgement: a write it could not take now, or the SQLite codes that mean the file or its lock.
+                // The store's own judgement: a write it could not take now, or each store's errors that mean it is away.
                 case StoreUnavailableException:
                     return Dependency.Store;
                 case SqliteException sqlite when SqliteDatabase.IsUnavailable(sqlite):
                     return Dependency.Store;
-                case MongoConnectionException or MongoExecutionTimeoutException or MongoWaitQueueFullException
-                    or MongoNotPrimaryException or MongoNodeIsRecoveringException or MongoWriteConcernException:
-                    return Dependency.Store;
-                // The MongoDB driver reports "no server selected in time" as a plain TimeoutException.
-                case TimeoutException when e.Source?.StartsWith("MongoDB", StringComparison.Ordinal) == true:
+                case var mongo when MongoProgressStore.IsUnavailable(mongo):
                     return Dependency.Store;
             }
         }

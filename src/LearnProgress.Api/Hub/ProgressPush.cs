@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.Learners;
 using LearnProgress.Core.Events;
+using LearnProgress.Core.Progress;
 using LearnProgress.Core.Record;
 using Microsoft.AspNetCore.SignalR;
 
@@ -26,9 +27,9 @@ public sealed partial class ProgressPush(
         new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
 
     /// <summary>Queues a <c>progressUpdated</c> for an accepted ping when the learner listens; never blocks.</summary>
-    public void Accepted(string userId, string courseId, string lectureId, string? sessionId)
+    public void Accepted(string userId, ProgressPing ping)
     {
-        if (presence.IsListening(userId)) _queue.Writer.TryWrite(new Work(userId, courseId, lectureId, sessionId));
+        if (presence.IsListening(userId)) _queue.Writer.TryWrite(new Work(userId, ping.CourseId, ping.LectureId, ping.SessionId));
     }
 
     public void OnWritten(RecordPlan plan)

@@ -40,7 +40,7 @@ public static class ProgressApi
             return TypedResults.Problem(Problems.Fields(rejection.Status,
                 rejection.Status == StatusCodes.Status404NotFound ? "Not found." : "One or more fields are invalid.", rejection.Errors));
         await buffer.RecordAsync(learner, [accepted!], ct);
-        push.Accepted(learner, ping.CourseId!, ping.LectureId!, ping.SessionId);
+        push.Accepted(learner, accepted!);
         return TypedResults.Ok(new Synced());
     }
 
@@ -56,7 +56,6 @@ public static class ProgressApi
         var learner = user.Id();
         var zone = await zones.GetAsync(learner, ct);
         var accepted = new List<ProgressPing>(batch.Pings.Count);
-        var pushes = new List<PingRequest>(batch.Pings.Count);
         var rejected = new List<BatchRejection>();
         for (var i = 0; i < batch.Pings.Count; i++)
         {
@@ -66,16 +65,12 @@ public static class ProgressApi
                 continue;
             }
             var (ping, rejection) = await intake.AcceptAsync(request, zone, ct);
-            if (rejection is null)
-            {
-                accepted.Add(ping!);
-                pushes.Add(request);
-            }
+            if (rejection is null) accepted.Add(ping!);
             else rejected.Add(new BatchRejection(i, rejection.Errors));
         }
         // All of one learner's keys share a hash slot, so the whole batch is one atomic script call.
         await buffer.RecordAsync(learner, accepted, ct);
-        foreach (var request in pushes) push.Accepted(learner, request.CourseId!, request.LectureId!, request.SessionId);
+        foreach (var ping in accepted) push.Accepted(learner, ping);
         return TypedResults.Ok(new BatchResult(accepted.Count, rejected));
     }
 

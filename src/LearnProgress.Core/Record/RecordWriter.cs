@@ -10,16 +10,12 @@ namespace LearnProgress.Core.Record;
 /// the record: what they miss in a crash is in the store's event log.
 /// </summary>
 public sealed class RecordWriter(
-    IProgressStore store, RecordPlanner planner, EventPlanner events, IEnumerable<ICompletionListener> completions,
-    IEnumerable<IRecordListener> listeners, ProgressMetrics metrics)
+    IProgressStore store, RecordPlanner planner, EventPlanner events, IEnumerable<IRecordListener> listeners, ProgressMetrics metrics)
 {
     public async Task<RecordPlan> WriteAsync(RecordChange change, CancellationToken cancellationToken = default)
     {
         var plan = await store.ApplyAsync(change, stored => events.Attach(planner.Plan(change, stored), stored), cancellationToken);
         metrics.StoreWritten(plan.ChangedLectures.Count() + plan.Days.Count);
-        foreach (var completed in plan.Completed)
-            foreach (var listener in completions)
-                listener.OnCompleted(completed);
         foreach (var listener in listeners)
             listener.OnWritten(plan);
         return plan;
@@ -30,10 +26,4 @@ public sealed class RecordWriter(
 public interface IRecordListener
 {
     void OnWritten(RecordPlan plan);
-}
-
-/// <summary>Hears each lecture completion once, whichever way it happened.</summary>
-public interface ICompletionListener
-{
-    void OnCompleted(LectureCompleted completed);
 }
