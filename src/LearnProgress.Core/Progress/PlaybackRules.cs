@@ -15,6 +15,9 @@ public sealed record PlayClaim(Coverage Footage, Coverage Played);
 /// <see cref="MinPlaybackRate"/> would take.</item>
 /// <item>Without it a ping claims at most <see cref="UntimedFootageSeconds"/> of footage, played at normal speed just
 /// before <c>clientTs</c>.</item>
+/// <item>A ping without <c>segmentStart</c> (the simplest player's <c>{courseId, lectureId, watchTime}</c>) is untimed
+/// playback from the lecture's start: it claims the same allowance just before <c>watchTime</c>, so a player that
+/// pings every few seconds while playing covers the lecture, and a lone jump still claims only the allowance.</item>
 /// </list>
 /// So seeking to the end, or a forged jump, claims only a few seconds. Time played counts for the ping's day from
 /// that day's start; two tabs or devices playing at the same moment count that moment once.
@@ -27,7 +30,8 @@ public static class PlaybackRules
 
     public static PlayClaim? Claim(ProgressPing ping)
     {
-        if (ping.SegmentStart is not { } start || ping.WatchTime <= start) return null;
+        var start = ping.SegmentStart ?? 0;
+        if (ping.WatchTime <= start) return null;
         var footage = ping.WatchTime - start;
         double allowed, playedSeconds;
         if (ping.SegmentStartTs is { } startedAt && startedAt <= ping.ClientTs)

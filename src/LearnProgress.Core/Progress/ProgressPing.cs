@@ -5,7 +5,8 @@ namespace LearnProgress.Core.Progress;
 /// is the calendar day of <see cref="ClientTs"/> in the learner's time zone and <see cref="DayStart"/> the client
 /// time (epoch ms) at which that day began.
 /// </summary>
-/// <param name="SegmentStart">Where the playback this ping reports began (seconds); null when it reports no playback.</param>
+/// <param name="SegmentStart">Where the playback this ping reports began (seconds); null for a ping of the simplest shape, which claims
+/// untimed playback from the lecture's start (see <see cref="PlaybackRules"/>).</param>
 /// <param name="SegmentStartTs">Client time (epoch ms) at which playback from <see cref="SegmentStart"/> began.</param>
 public sealed record ProgressPing(
     string CourseId,

@@ -116,6 +116,57 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
         Assert.Equal((course, 50.0), (course1.GetProperty("courseId").GetString(), course1.GetProperty("progress").GetDouble()));
     }
 
+    [Fact]
+    public async Task The_simplest_player_pinging_every_5_seconds_through_a_lecture_completes_it_and_counts_the_day()
+    {
+        _clock.SetUtcNow(January31);
+        var course = await _app.CreateCourseAsync(120, 120);
+        using var learner = _app.Learner(_user);
+
+        // Only {courseId, lectureId, watchTime}, every 5 s while playing: the server's clock stamps each ping.
+        for (var at = 5; at <= 120; at += 5)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(5));
+            var saved = await learner.PostAsJsonAsync("/api/v1/progress/save", new { courseId = course, lectureId = "l1", watchTime = at });
+            Assert.Equal(HttpStatusCode.OK, saved.StatusCode);
+        }
+
+        var before = await FiguresAsync(learner, course);
+        var lecture = (await GetAsync(learner, $"/api/v1/progress/{course}")).GetProperty("lectures").GetProperty("l1");
+        Assert.Equal((1.0, true), (lecture.GetProperty("coverage").GetDouble(), lecture.GetProperty("completed").GetBoolean()));
+        var today = (await GetAsync(learner, "/api/v1/progress/heatmap/data?days=1"))[0];
+        Assert.Equal(("2026-01-31", 120.0, 1), (today.GetProperty("date").GetString(), today.GetProperty("seconds").GetDouble(), today.GetProperty("count").GetInt32()));
+        var stats = await GetAsync(learner, "/api/v1/stats/student");
+        Assert.Equal((1, 1, 120.0), (stats.GetProperty("totalCompleted").GetInt32(), stats.GetProperty("currentStreak").GetInt32(), stats.GetProperty("totalWatchSeconds").GetDouble()));
+
+        await _app.FlushAsync();
+        Assert.Equal(before, await FiguresAsync(learner, course));
+        Assert.Single(EventsFor(_user));
+    }
+
+    [Fact]
+    public async Task The_simplest_player_that_only_seeks_does_not_complete_a_lecture()
+    {
+        _clock.SetUtcNow(January31);
+        var course = await _app.CreateCourseAsync(45, 600);
+        using var learner = _app.Learner(_user);
+
+        // One jump to the end of a 45 s lecture, and seeks across a 10-minute one, each 5 s apart.
+        (await learner.PostAsJsonAsync("/api/v1/progress/save", new { courseId = course, lectureId = "l1", watchTime = 45 })).EnsureSuccessStatusCode();
+        foreach (var at in new[] { 100, 200, 300, 400, 500, 600 })
+        {
+            _clock.Advance(TimeSpan.FromSeconds(5));
+            (await learner.PostAsJsonAsync("/api/v1/progress/save", new { courseId = course, lectureId = "l2", watchTime = at })).EnsureSuccessStatusCode();
+        }
+
+        var lectures = (await GetAsync(learner, $"/api/v1/progress/{course}")).GetProperty("lectures");
+        Assert.InRange(lectures.GetProperty("l1").GetProperty("coverage").GetDouble(), 0.666, 0.667);   // 30 s of 45
+        Assert.False(lectures.GetProperty("l1").GetProperty("completed").GetBoolean());
+        Assert.Equal((0.3, false), (lectures.GetProperty("l2").GetProperty("coverage").GetDouble(), lectures.GetProperty("l2").GetProperty("completed").GetBoolean()));
+        await _app.FlushAsync();
+        Assert.Empty(EventsFor(_user));
+    }
+
     /// <summary>Every figure the learner can read, as the API answers it.</summary>
     private static async Task<string> FiguresAsync(HttpClient learner, string course) => string.Join("\n",
         (await GetAsync(learner, $"/api/v1/progress/{course}")).GetRawText(),

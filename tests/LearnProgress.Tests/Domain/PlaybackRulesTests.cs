@@ -43,8 +43,17 @@ public sealed class PlaybackRulesTests
         Assert.Equal(("0:10", "0:4"), (claim.Footage.Format(), claim.Played.Format()));
     }
 
+    [Fact]
+    public void A_ping_of_the_simplest_shape_claims_the_untimed_allowance_from_the_lectures_start()
+    {
+        var early = PlaybackRules.Claim(new ProgressPing("c", "l", 5, 100_000))!;
+        var late = PlaybackRules.Claim(new ProgressPing("c", "l", 600, 100_000))!;
+        Assert.Equal(("0:5", "95:100"), (early.Footage.Format(), early.Played.Format()));
+        Assert.Equal(("570:600", "70:100"), (late.Footage.Format(), late.Played.Format()));
+    }
+
     [Theory]
-    [InlineData(null, 10.0)]
+    [InlineData(null, 0.0)]
     [InlineData(10.0, 10.0)]
     [InlineData(20.0, 10.0)]
     public void A_ping_without_played_footage_claims_nothing(double? from, double to) =>
