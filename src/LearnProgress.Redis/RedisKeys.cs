@@ -41,6 +41,9 @@ public sealed class RedisKeys(int buckets)
     /// <summary>Held by the one flusher working the bucket.</summary>
     public RedisKey Lease(int bucket) => $"{Prefix}{Tag(bucket)}:lease";
 
+    /// <summary>Written by the readiness check: a write the buffer takes, not only a reply.</summary>
+    public RedisKey Probe => $"{Prefix}probe";
+
     /// <summary>The key a dirty-set member names.</summary>
     public RedisKey Of(int bucket, string member) => $"{Prefix}{Tag(bucket)}:{member}";
 

@@ -5,8 +5,21 @@ using StackExchange.Redis;
 
 namespace LearnProgress.Redis;
 
+/// <summary>
+/// How many replicas must hold a write before the buffer acknowledges it. A Redis primary acknowledges a write once it
+/// has it, and replicates afterwards: a primary that dies before its replica received the write loses it when the
+/// replica takes over. <c>WAIT</c> closes that window: it returns once the given number of replicas acknowledged every
+/// write sent before it on the same connection, or when the timeout passes (https://redis.io/docs/latest/commands/wait/).
+/// </summary>
+/// <param name="Replicas">0 acknowledges on the primary's word alone.</param>
+public sealed record ReplicaAcks(int Replicas, TimeSpan Timeout)
+{
+    public static readonly ReplicaAcks None = new(0, TimeSpan.Zero);
+}
+
 /// <summary>The write-behind buffer on any server that speaks the Redis protocol (Redis, Valkey, Garnet).</summary>
-public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys keys, TimeSpan flushedKeyTtl, TimeProvider? time = null) : IProgressBuffer
+public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys keys, TimeSpan flushedKeyTtl, TimeProvider? time = null,
+    ReplicaAcks? replicaAcks = null) : IProgressBuffer
 {
     /// <summary>
     /// Day spans and the list of buffered courses must outlive the 30-day window of accepted client times, so a late
@@ -26,6 +39,7 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
     public static readonly TimeSpan LongestHoldDelay = TimeSpan.FromHours(1);
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ReplicaAcks _replicaAcks = replicaAcks ?? ReplicaAcks.None;
 
     private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
@@ -38,6 +52,23 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         if (pings.Count == 0) return;
         var (scriptKeys, args) = PingArguments.Build(keys, userId, pings, ActivityTtl);
         await Db.ScriptEvaluateAsync(LuaScripts.Record, scriptKeys, args);
+        await ConfirmReplicatedAsync(scriptKeys[0]);
+    }
+
+    /// <summary>
+    /// Waits until the configured number of replicas of the primary serving <paramref name="key"/> hold every write
+    /// sent to it so far, the caller's included (its script already answered on that primary's one connection).
+    /// Throws <see cref="BufferUnavailableException"/> when they do not within the timeout: the write stays on the
+    /// primary, but is not acknowledged, since a failover could still lose it.
+    /// </summary>
+    private async Task ConfirmReplicatedAsync(RedisKey key)
+    {
+        if (_replicaAcks.Replicas <= 0) return;
+        var primary = redis.GetServer(key);
+        var acknowledged = (long)await primary.ExecuteAsync("WAIT", _replicaAcks.Replicas, (long)_replicaAcks.Timeout.TotalMilliseconds);
+        if (acknowledged < _replicaAcks.Replicas)
+            throw new BufferUnavailableException(
+                $"{acknowledged} of {_replicaAcks.Replicas} replicas of {primary.EndPoint} confirmed the write within {_replicaAcks.Timeout.TotalMilliseconds:0} ms");
     }
 
     public async Task<IReadOnlyDictionary<string, LectureProgress>> ReadAsync(string userId, string courseId, CancellationToken cancellationToken = default) =>
@@ -162,7 +193,12 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
                 keys.HeldSince(bucket), keys.Courses(userId), keys.Activity(userId), .. members.Select(m => keys.Of(bucket, m))];
             RedisValue[] args = [token, (long)FlushLease.TotalMilliseconds, prefix, RedisKeys.ActivityMember(userId), .. members.Select(m => (RedisValue)m)];
             var result = (int)await db.ScriptEvaluateAsync(LuaScripts.Erase, scriptKeys, args);
-            if (result == 1) break;
+            // An erase a failover forgot would bring the learner's buffered state back, to be flushed again.
+            if (result == 1)
+            {
+                await ConfirmReplicatedAsync(lease);
+                break;
+            }
             // A flush holds the bucket until its write is acknowledged; the erase goes after it.
             if (result == -1) await Task.Delay(EraseRetryDelay, cancellationToken);
         }
@@ -212,7 +248,11 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         return oldest is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
     }
 
-    public Task CheckAsync(CancellationToken cancellationToken = default) => Db.PingAsync();
+    /// <summary>
+    /// A ping can be buffered only where a write is taken: a reply to PING is not enough (a cluster whose state is
+    /// <c>fail</c> answers it, and refuses every write with CLUSTERDOWN), so the check writes a short-lived key.
+    /// </summary>
+    public Task CheckAsync(CancellationToken cancellationToken = default) => Db.StringSetAsync(keys.Probe, Now, TimeSpan.FromMinutes(1));
 
     private static Dictionary<string, LectureProgress> ParseProgress(HashEntry[] entries)
     {

@@ -37,7 +37,7 @@ public static class ApiExtensions
     }
 
     private static bool IsHighRate(PathString path) =>
-        path.StartsWithSegments("/api/v1/progress") || path.StartsWithSegments("/api/v1/bench");
+        path.StartsWithSegments("/api/v1/progress");
 
     public static IHostApplicationBuilder AddProgressServices(this IHostApplicationBuilder builder)
     {

@@ -27,7 +27,7 @@ public static class Dependencies
         {
             switch (e)
             {
-                case RedisConnectionException or RedisTimeoutException:
+                case RedisConnectionException or RedisTimeoutException or BufferUnavailableException:
                     return Dependency.Buffer;
                 // A Redis that is loading, out of memory under noeviction, or a cluster that is resharding or lost a master.
                 case RedisServerException server when IsTransient(server.Message):

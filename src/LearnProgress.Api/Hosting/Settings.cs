@@ -37,6 +37,17 @@ public sealed class WriteBehindOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan FlushedKeyTtl { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Replicas that must hold a ping before it is acknowledged (Redis <c>WAIT</c>); 0 acknowledges on the primary's
+    /// word. Only with <c>ConnectionStrings:Redis</c>: embedded Garnet has no replicas.
+    /// </summary>
+    [Range(0, 16)]
+    public int WaitReplicas { get; set; }
+
+    /// <summary>How long a ping waits for its replicas before it answers 503 (not acknowledged; the client retries).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:30")]
+    public TimeSpan WaitTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (FlushSchedule.ToCron(FlushInterval) is null)

@@ -27,12 +27,15 @@ public static partial class StorageExtensions
     {
         var services = builder.Services;
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<WriteBehindOptions>().BindConfiguration(WriteBehindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        var redis = builder.Configuration.GetConnectionString("Redis");
+        services.AddOptions<WriteBehindOptions>().BindConfiguration(WriteBehindOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.WaitReplicas == 0 || !string.IsNullOrWhiteSpace(redis),
+                "WriteBehind:WaitReplicas needs ConnectionStrings:Redis: the embedded buffer (Garnet in-process) has no replicas.")
+            .ValidateOnStart();
         services.AddOptions<CompletionOptions>().BindConfiguration(CompletionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new CompletionRule(sp.GetRequiredService<IOptions<CompletionOptions>>().Value.CoverageThreshold));
 
-        var redis = builder.Configuration.GetConnectionString("Redis");
         if (string.IsNullOrWhiteSpace(redis))
         {
             services.AddSingleton(sp =>
@@ -50,11 +53,12 @@ public static partial class StorageExtensions
         }
 
         services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value.Buckets));
-        services.AddSingleton<IProgressBuffer>(sp => new RedisProgressBuffer(
-            sp.GetRequiredService<IConnectionMultiplexer>(),
-            sp.GetRequiredService<RedisKeys>(),
-            sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value.FlushedKeyTtl,
-            sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IProgressBuffer>(sp =>
+        {
+            var writeBehind = sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value;
+            return new RedisProgressBuffer(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>(),
+                writeBehind.FlushedKeyTtl, sp.GetRequiredService<TimeProvider>(), new ReplicaAcks(writeBehind.WaitReplicas, writeBehind.WaitTimeout));
+        });
         var mongo = builder.Configuration.GetConnectionString("Mongo");
         if (string.IsNullOrWhiteSpace(mongo))
         {

@@ -80,7 +80,7 @@ public static class OperationsApi
             }
             catch (Exception ex) when (Dependencies.Unavailable(ex) is not null)
             {
-                return HealthCheckResult.Unhealthy("The progress buffer (Redis) cannot be reached; pings and reads answer 503.");
+                return HealthCheckResult.Unhealthy("The progress buffer (Redis) cannot be reached or cannot take a write; pings and reads answer 503.");
             }
         }
     }

@@ -49,7 +49,8 @@ public abstract class BufferContract
 
         var state = await Buffer.ReadAsync(_user, _course);
 
-        Assert.Equal(new LectureProgress(42.5, 1_000, 42.5), state["l1"]);
+        // A ping of the simplest shape claims the 30 s of footage before its position.
+        Assert.Equal(new LectureProgress(42.5, 1_000, 42.5, Coverage.Of(12.5, 42.5)), state["l1"]);
     }
 
     [Fact]
@@ -104,7 +105,7 @@ public abstract class BufferContract
         var written = Assert.Single(await FlushAsync());
 
         Assert.Equal(_course, written.CourseId);
-        Assert.Equal(new LectureProgress(99, 1_500, 99), written.Lectures["l2"]);
+        Assert.Equal(new LectureProgress(99, 1_500, 99, Coverage.Of(69, 99)), written.Lectures["l2"]);
         var ttl = await Db.KeyTimeToLiveAsync(ProgressKey);
         Assert.NotNull(ttl);
         Assert.InRange(ttl.Value, FlushedTtl - TimeSpan.FromMinutes(1), FlushedTtl);
@@ -162,7 +163,7 @@ public abstract class BufferContract
         await Buffer.RecordAsync(_user, [Ping("l2", 5, 1_100)]);
 
         var replayed = (await FlushAsync()).Last();
-        Assert.Equal(new LectureProgress(10, 1_000, 10), replayed.Lectures["l1"]);
+        Assert.Equal(new LectureProgress(10, 1_000, 10, Coverage.Of(0, 10)), replayed.Lectures["l1"]);
         Assert.Equal(5, replayed.Lectures["l2"].Position);
         Assert.False(await Db.KeyExistsAsync(_keys.Claimed(Bucket)));
     }

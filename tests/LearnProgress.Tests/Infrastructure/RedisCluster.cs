@@ -9,16 +9,35 @@ namespace LearnProgress.Tests.Infrastructure;
 /// <summary>
 /// A real Redis Cluster of three masters on loopback, started for one test class from the Debian redis-server and
 /// redis-cli the test command installs; the slots are spread over the three by <c>redis-cli --cluster create</c>.
+/// With replicas, each master gets that many, and a short node timeout lets a replica take over within seconds.
 /// </summary>
 public sealed class RedisCluster : IAsyncLifetime
 {
+    private readonly int replicas;
+    private readonly int nodeTimeoutMs;
+
+    public RedisCluster() : this(0, 15_000)
+    {
+    }
+
+    // Not public: a class fixture has one public constructor, the plain cluster's.
+    internal RedisCluster(int replicas, int nodeTimeoutMs)
+    {
+        this.replicas = replicas;
+        this.nodeTimeoutMs = nodeTimeoutMs;
+    }
+
     private const int Masters = 3;
     private readonly List<Process> _nodes = [];
+    private readonly List<int> _ports = [];
     private readonly TempDirectory _directory = new();
     private string? _unavailable;
 
     public string ConnectionString { get; private set; } = "";
     public IConnectionMultiplexer Connection { get; private set; } = null!;
+
+    /// <summary>The node process listening on <paramref name="port"/>, for fault drills.</summary>
+    public Process NodeAt(int port) => _nodes[_ports.IndexOf(port)];
 
     public void Require()
     {
@@ -27,8 +46,8 @@ public sealed class RedisCluster : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var ports = new List<int>();
-        while (ports.Count < Masters)
+        var ports = _ports;
+        while (ports.Count < Masters * (1 + replicas))
         {
             // The cluster bus listens on the port + 10000, so both must be free.
             var port = RedisServer.FreePort();
@@ -42,7 +61,9 @@ public sealed class RedisCluster : IAsyncLifetime
                 [
                     "--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
                     "--cluster-config-file", Path.Combine(_directory.Path, $"nodes-{port}.conf"), "--dir", _directory.Path,
-                    "--save", "", "--appendonly", "no",
+                    "--save", "", "--appendonly", "no", "--cluster-node-timeout", nodeTimeoutMs.ToString(CultureInfo.InvariantCulture),
+                    // A replica whose link broke long ago may still take over: the drills decide what it has.
+                    "--cluster-replica-validity-factor", "0",
                 ]) { RedirectStandardOutput = true, UseShellExecute = false })!;
                 node.OutputDataReceived += (_, _) => { };
                 node.BeginOutputReadLine();
@@ -58,7 +79,7 @@ public sealed class RedisCluster : IAsyncLifetime
         for (var attempt = 0; ; attempt++)
         {
             var create = Process.Start(new ProcessStartInfo("redis-cli",
-                ["--cluster", "create", .. ports.Select(p => $"127.0.0.1:{p}"), "--cluster-replicas", "0", "--cluster-yes"])
+                ["--cluster", "create", .. ports.Select(p => $"127.0.0.1:{p}"), "--cluster-replicas", replicas.ToString(CultureInfo.InvariantCulture), "--cluster-yes"])
             { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
             var output = await create.StandardOutput.ReadToEndAsync() + await create.StandardError.ReadToEndAsync();
             await create.WaitForExitAsync();
@@ -72,14 +93,18 @@ public sealed class RedisCluster : IAsyncLifetime
         }
         ConnectionString = endpoints;
         Connection = await ConnectionMultiplexer.ConnectAsync(endpoints + ",connectTimeout=2000,allowAdmin=true");
-        // Every node must agree that all slots are served before the first command.
-        for (var attempt = 0; attempt < 100; attempt++)
+        // Every node must agree that all slots are served, and every master have its replicas, before the first command.
+        for (var attempt = 0; attempt < 200; attempt++)
         {
             var states = await Task.WhenAll(Connection.GetServers().Select(s => s.ExecuteAsync("CLUSTER", "INFO")));
-            if (states.All(s => s.ToString().Contains("cluster_state:ok", StringComparison.Ordinal))) return;
+            var links = (await Task.WhenAll(Connection.GetServers().Select(s => s.ExecuteAsync("INFO", "replication")))).Select(l => l.ToString()).ToList();
+            if (states.All(s => s.ToString().Contains("cluster_state:ok", StringComparison.Ordinal)) &&
+                links.Count(l => l.Contains("role:master", StringComparison.Ordinal) && l.Contains($"connected_slaves:{replicas}", StringComparison.Ordinal)) == Masters &&
+                links.Count(l => l.Contains("master_link_status:up", StringComparison.Ordinal)) == Masters * replicas)
+                return;
             await Task.Delay(100);
         }
-        _unavailable = "the Redis Cluster did not reach cluster_state:ok";
+        _unavailable = "the Redis Cluster did not reach cluster_state:ok with every replica attached";
     }
 
     public async ValueTask DisposeAsync()
@@ -87,7 +112,11 @@ public sealed class RedisCluster : IAsyncLifetime
         if (Connection is not null) await Connection.DisposeAsync();
         foreach (var node in _nodes)
         {
-            if (!node.HasExited) node.Kill();
+            if (!node.HasExited)
+            {
+                Process.Start("kill", ["-CONT", node.Id.ToString(CultureInfo.InvariantCulture)])?.WaitForExit();
+                node.Kill();
+            }
             await node.WaitForExitAsync();
             node.Dispose();
         }
