@@ -124,7 +124,7 @@ class Bench:
         except FileNotFoundError:
             raise RuntimeError("redis-cli is missing (Debian package redis-tools)")
 
-    def start_api(self, flush_interval: str, embedded: bool = False):
+    def start_api(self, flush_interval: str, embedded: bool = False, settings: dict[str, str] | None = None):
         """The API in production mode on the run's redis-server, or in embedded mode (Garnet in the process)."""
         self.stop_api()
         self.api_port = free_port()
@@ -141,6 +141,7 @@ class Bench:
                    DOTNET_TieredPGO="1")
         if not embedded:
             env["ConnectionStrings__Redis"] = f"{HOST}:{self.redis_port}"
+        env.update(settings or {})
         log = open(os.path.join(self.work, "api.log"), "ab")
         # Run from the build output, as a deployment does, so the API finds its appsettings.json.
         api = os.path.abspath(self.args.api)
@@ -355,6 +356,7 @@ class Bench:
             reads.append((time.perf_counter() - started) * 1000)
         reads.sort()
 
+        replicated = self.replicated(save)
         embedded = self.embedded(save)
 
         return {
@@ -381,6 +383,8 @@ class Bench:
             "flush_keys_per_s": round(flushed["flushed"] / (flushed["durationMs"] / 1000)),
             "redis_bytes_per_active_course": round((memory_after - memory_before) / len(fresh)),
             **{f"paced_{name}_{interval}s": value for interval, figures in paced.items() for name, value in figures.items()},
+            **replicated,
+            "ping_wait_to_ping": round(replicated["ping_wait_rps"] / ping_run["rps"], 3),
             **embedded,
             **push,
             "analytics_learners": p["analytics"],
@@ -454,6 +458,27 @@ class Bench:
             "pushes_per_ping": round(received["pushes"] / heard["requests"], 3),
         }
 
+    def replicated(self, save: str) -> dict:
+        """Pings acknowledged only once a replica holds them (WriteBehind:WaitReplicas=1): the run's redis-server gets a
+        replica on the same machine, and every ping waits for its WAIT."""
+        port = free_port()
+        self.processes.append(subprocess.Popen(
+            ["redis-server", "--port", str(port), "--bind", HOST, "--dir", self.work, "--dbfilename", "replica.rdb", "--save", "",
+             "--appendonly", "no", "--replicaof", HOST, str(self.redis_port)],
+            stdout=subprocess.DEVNULL, start_new_session=True))
+        deadline = time.time() + 60
+        while "connected_slaves:1" not in self.redis("INFO", "replication") or \
+                "master_link_status:up" not in subprocess.run(["redis-cli", "-h", HOST, "-p", str(port), "INFO", "replication"],
+                                                             capture_output=True, text=True).stdout:
+            if time.time() > deadline:
+                raise RuntimeError("the replica did not attach")
+            time.sleep(0.1)
+        self.start_api(QUIET, settings={"WriteBehind__WaitReplicas": "1"})
+        self.wrk("warmup-wait", save, self.plan["warmup"], 32)
+        run = self.wrk("ping-wait", save, self.plan["ping"], 32)
+        self.flush()
+        return {"ping_wait_rps": round(run["rps"]), "ping_wait_p99_ms": round(run["p99_us"] / 1000, 2)}
+
     def embedded(self, save: str) -> dict:
         """What `dotnet run` gives a user: the API with Garnet in its own process and the SQLite store."""
         self.start_api("00:00:30", embedded=True)
@@ -482,6 +507,8 @@ def table(results: dict) -> str:
     rows = [
         ("ping_rps", r["ping_rps"], f"≥ 0.5 × bare_rps ({0.5 * r['bare_rps']:.0f}); ratio {r['ping_to_bare']}", r["ping_to_bare"] >= 0.5),
         ("ping_p50_ms / ping_p99_ms", f"{r['ping_p50_ms']} / {r['ping_p99_ms']}", "at saturation", None),
+        ("ping_wait_rps / ping_wait_p99_ms", f"{r['ping_wait_rps']} / {r['ping_wait_p99_ms']}",
+         f"WriteBehind:WaitReplicas=1, one replica; ratio to ping_rps {r['ping_wait_to_ping']}", None),
         ("ping_half_p99_ms", r["ping_half_p99_ms"], f"≤ 5 ms at {r['ping_half_rps']} rps", r["ping_half_p99_ms"] <= 5),
         ("bare_rps", r["bare_rps"], "web stack ceiling", None),
         ("CPU µs per request", f"API {r['ping_api_cpu_us']} + redis {r['ping_redis_cpu_us']} (ping); API {r['bare_api_cpu_us']} (bare)",
