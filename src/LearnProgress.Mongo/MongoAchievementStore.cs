@@ -21,7 +21,8 @@ public sealed class MongoAchievementStore : IAchievementStore
     public MongoAchievementStore(IMongoDatabase database)
     {
         var db = database.WithWriteConcern(Majority);
-        _achievements = db.GetCollection<BsonDocument>(Achievements.Collection);
+        // Awards are decided on the ones read: a majority read, so an award a failover could roll back is decided again.
+        _achievements = db.WithReadConcern(ReadConcern.Majority).GetCollection<BsonDocument>(Achievements.Collection);
         _events = new MongoEventWriter(db);
     }
 

@@ -25,7 +25,10 @@ internal sealed class MongoEventWriter(IMongoDatabase database)
     private static readonly BulkWriteOptions Unordered = new() { IsOrdered = false };
     private static readonly FindOneAndUpdateOptions<BsonDocument> TakeOptions = new() { IsUpsert = true, ReturnDocument = ReturnDocument.After };
 
-    private readonly IMongoCollection<BsonDocument> _events = database.GetCollection<BsonDocument>(MongoNames.Events.Collection);
+    // Which events are stored already is a majority read: an event stored only on a primary can roll back, and a
+    // replay that took it as stored would never write it again. Written again instead, it collides and is kept.
+    private readonly IMongoCollection<BsonDocument> _events = database.WithReadConcern(ReadConcern.Majority)
+        .GetCollection<BsonDocument>(MongoNames.Events.Collection);
     private readonly IMongoCollection<BsonDocument> _counters = database.GetCollection<BsonDocument>(Counters.Collection);
 
     public async Task WriteAsync(IEnumerable<LearningEvent> events, CancellationToken ct)

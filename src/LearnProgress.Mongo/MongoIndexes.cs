@@ -7,13 +7,20 @@ namespace LearnProgress.Mongo;
 /// <summary>
 /// The store's indexes. The unique ones are load-bearing: a guarded upsert whose guard fails must collide with the
 /// existing document (and be retried) instead of inserting a second one, and an award held already must collide with
-/// the one stored. All of them start with userId, so they stay enforceable when the collections are sharded on userId.
+/// the one stored. Each of those starts with userId, so they stay enforceable when the collections are sharded on userId.
 /// </summary>
 public static class MongoIndexes
 {
     public static readonly CreateIndexModel<BsonDocument> ProgressByLearnerAndCourse = new(
         new BsonDocumentIndexKeysDefinition<BsonDocument>(new BsonDocument { { Progress.UserId, 1 }, { Progress.CourseId, 1 } }),
         new CreateIndexOptions { Name = "userId_courseId", Unique = true });
+
+    /// <summary>
+    /// Course analytics read a course's documents in pages by _id (see <see cref="MongoCourseAnalytics"/>): equality on
+    /// courseId then the _id range and order, so a page is an index range, never a scan of the collection or a sort.
+    /// </summary>
+    public static readonly CreateIndexModel<BsonDocument> ProgressByCourse = Index(
+        new BsonDocument { { Progress.CourseId, 1 }, { Id, 1 } }, "courseId__id");
 
     public static readonly CreateIndexModel<BsonDocument> ActivityByLearnerAndDate = new(
         new BsonDocumentIndexKeysDefinition<BsonDocument>(new BsonDocument { { Activity.UserId, 1 }, { Activity.Date, 1 } }),
@@ -47,7 +54,7 @@ public static class MongoIndexes
     public static async Task CreateAsync(IMongoDatabase database, CancellationToken cancellationToken = default)
     {
         await database.GetCollection<BsonDocument>(Progress.Collection).Indexes
-            .CreateOneAsync(ProgressByLearnerAndCourse, cancellationToken: cancellationToken);
+            .CreateManyAsync([ProgressByLearnerAndCourse, ProgressByCourse], cancellationToken);
         await database.GetCollection<BsonDocument>(Activity.Collection).Indexes
             .CreateOneAsync(ActivityByLearnerAndDate, cancellationToken: cancellationToken);
         await database.GetCollection<BsonDocument>(Events.Collection).Indexes

@@ -26,9 +26,23 @@ public sealed class MongoProgressStore : IProgressStore
     private readonly IMongoCollection<BsonDocument> _courses;
     private readonly MongoEventWriter _events;
 
-    public MongoProgressStore(IMongoDatabase database)
+    public MongoProgressStore(IMongoDatabase database) : this(database, Majority)
     {
-        _database = database.WithWriteConcern(Majority);
+    }
+
+    /// <summary>
+    /// Writes wait for a majority and reads are majority reads, whatever the connection string says (its <c>w=</c> and
+    /// <c>readConcernLevel=</c> are overridden here). A write that timed out waiting for its majority is not undone (see
+    /// README, what holds across a MongoDB failover): it stays on the primary and rolls back if that primary loses an
+    /// election. A replay that planned on it (read concern local) would find its own unconfirmed write, plan nothing and
+    /// let the flush acknowledge its claim, losing those pings in the rollback. Planned on majority-committed state, the
+    /// replay writes again; its version guard collides with the unconfirmed document, so it reads and plans again until
+    /// a majority has that write, or fails and keeps the claim. Another write concern is internal: anything weaker than
+    /// majority voids this.
+    /// </summary>
+    internal MongoProgressStore(IMongoDatabase database, WriteConcern writeConcern)
+    {
+        _database = database.WithWriteConcern(writeConcern).WithReadConcern(ReadConcern.Majority);
         _progress = _database.GetCollection<BsonDocument>(Progress.Collection);
         _activity = _database.GetCollection<BsonDocument>(Activity.Collection);
         _learners = _database.GetCollection<BsonDocument>(Learners.Collection);
@@ -54,9 +68,20 @@ public sealed class MongoProgressStore : IProgressStore
     /// Whether an error says MongoDB cannot take a write now (no server, no primary, a timeout, a majority not reached),
     /// as opposed to refusing this data. The driver reports "no server selected in time" as a plain TimeoutException.
     /// </summary>
+    /// <remarks>
+    /// A majority not reached (wtimeout, or a write concern the replica set cannot satisfy) comes in three shapes, by
+    /// the path of the call (mongo-csharp-driver 3.x): commands such as findAndModify and createIndexes throw
+    /// <see cref="MongoWriteConcernException"/> (Core/WireProtocol/CommandWireProtocol.cs); insert, update and delete
+    /// catch that exception per batch and report it as <see cref="MongoBulkWriteException.WriteConcernError"/>
+    /// (Core/Operations/BulkUnmixedWriteOperationBase.cs, ExecuteBatchAsync), which the single-document methods turn
+    /// into <see cref="MongoWriteException.WriteConcernError"/> (MongoCollectionBase.cs, FromBulkWriteException).
+    /// Write errors beside a write concern error do not make it the data's fault: the write was not confirmed, so the
+    /// whole work is retried later and the replay decides again.
+    /// </remarks>
     public static bool IsUnavailable(Exception error) =>
         error is MongoConnectionException or MongoExecutionTimeoutException or MongoWaitQueueFullException or MongoNotPrimaryException
             or MongoNodeIsRecoveringException or MongoWriteConcernException
+            or MongoBulkWriteException { WriteConcernError: not null } or MongoWriteException { WriteConcernError: not null }
         || (error is TimeoutException && error.Source?.StartsWith("MongoDB", StringComparison.Ordinal) == true);
 
     private async Task<RecordPlan> ApplyOnceAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using LearnProgress.Core.Progress;
 using LearnProgress.Mongo;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using MongoDB.Driver.Core.Configuration;
 using Testcontainers.MongoDb;
 
 [assembly: AssemblyFixture(typeof(LearnProgress.Tests.Infrastructure.MongoServer))]
@@ -19,6 +20,7 @@ public sealed class MongoServer : IAsyncLifetime
     private MongoDbContainer? _container;
     private MongoClient? _client;
     private string? _unavailable;
+    private bool _replicaSet;
     private RecordHarness? _record;
 
     public string ConnectionString { get; private set; } = "";
@@ -30,6 +32,27 @@ public sealed class MongoServer : IAsyncLifetime
         // A MongoDB that was named must answer in CI; one that nobody provided is a skip there too.
         if (_unavailable is not null)
             ServerRequirement.Unavailable(_unavailable, requiredInCi: !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("MONGODB_URI")));
+    }
+
+    /// <summary>
+    /// For tests of what a replica set answers (a write concern it cannot satisfy, majority reads); the run's servers
+    /// are one (Testcontainers' replica set, the workflow's <c>mongod --replSet</c>), a standalone MONGODB_URI is not.
+    /// </summary>
+    public void RequireReplicaSet()
+    {
+        Require();
+        if (!_replicaSet)
+            ServerRequirement.Unavailable($"MongoDB at {new MongoUrl(ConnectionString).Server} is not a replica set member.");
+    }
+
+    /// <summary>A client of the test's own on the run's MongoDB, e.g. to watch the commands it sends.</summary>
+    public MongoClient NewClient(Action<ClusterBuilder>? cluster = null)
+    {
+        Require();
+        var settings = MongoClientSettings.FromConnectionString(ConnectionString);
+        settings.ServerSelectionTimeout = TimeSpan.FromSeconds(10);
+        if (cluster is not null) settings.ClusterConfigurator = cluster;
+        return new MongoClient(settings);
     }
 
     /// <summary>The store's ports on a database shared by the store contract's tests (their ids are unique).</summary>
@@ -62,7 +85,8 @@ public sealed class MongoServer : IAsyncLifetime
         try
         {
             _client = new MongoClient(settings);
-            await _client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1));
+            var hello = await _client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument("hello", 1));
+            _replicaSet = hello.Contains("setName");
             var database = NewDatabaseName();
             var store = new MongoProgressStore(_client.GetDatabase(database));
             await store.CreateIndexesAsync();
@@ -85,7 +109,7 @@ public sealed class MongoServer : IAsyncLifetime
         return url.ToString();
     }
 
-    private string NewDatabaseName()
+    public string NewDatabaseName()
     {
         var name = Unique.Id("lp-tests");
         lock (_databases) _databases.Add(name);

@@ -159,6 +159,20 @@ public sealed class MongoWriteModelTests
     }
 
     [Fact]
+    public void A_courses_documents_are_read_in_pages_by_courseId_then_id_which_one_index_serves()
+    {
+        var index = MongoIndexes.ProgressByCourse;
+        var after = new ObjectId("665f1c2e9d3b4a0012345678");
+
+        Assert.Equal(Exact(BsonDocument.Parse("""{ "courseId": 1, "_id": 1 }""")), Exact(index.Keys.Render(Args)));
+        Assert.Equal(("courseId__id", null), (index.Options.Name, index.Options.Unique));
+        Assert.Equal(Exact(BsonDocument.Parse("""{ "courseId": "c1" }""")), Exact(MongoCourseAnalytics.CoursePage("c1", null)));
+        Assert.Equal(Exact(new BsonDocument { { "courseId", "c1" }, { "_id", new BsonDocument("$gt", after) } }),
+            Exact(MongoCourseAnalytics.CoursePage("c1", after)));
+        Assert.InRange(MongoCourseAnalytics.PageTime, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(29));   // inside the 30 s socket timeout
+    }
+
+    [Fact]
     public void An_event_is_inserted_only_if_absent_keyed_by_its_deterministic_id_with_its_place_in_the_feed()
     {
         var e = LearningEvent.Create(EventTypes.LectureCompleted, "u1", "c1/l1", new DateTimeOffset(2026, 5, 10, 8, 0, 0, TimeSpan.Zero),
