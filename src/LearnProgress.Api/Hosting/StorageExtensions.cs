@@ -71,6 +71,8 @@ public static partial class StorageExtensions
             services.AddSingleton<IEventLog, SqliteEventLog>();
             services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
             services.AddSingleton<IAchievementStore, SqliteAchievementStore>();
+            // The schema is made when the file opens.
+            services.AddSingleton(new StoreSetup(complete: true));
         }
         else
         {
@@ -109,7 +111,8 @@ public static partial class StorageExtensions
         return options;
     }
 
-    private sealed partial class StorageWarmup(IProgressBuffer buffer, IProgressStore store, ILogger<StorageWarmup> logger) : IHostedService
+    private sealed partial class StorageWarmup(IProgressBuffer buffer, IProgressStore store, StoreSetup setup, ILogger<StorageWarmup> logger)
+        : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
@@ -123,6 +126,8 @@ public static partial class StorageExtensions
             {
                 LogBufferDown(logger, ex);
             }
+            // A store whose set-up failed just now did not answer; asking again would only hold the start up longer.
+            if (!setup.IsComplete) return;
             try
             {
                 await store.CheckAsync(cancellationToken);
