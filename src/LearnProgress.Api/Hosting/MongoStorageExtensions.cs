@@ -37,6 +37,7 @@ public static class MongoStorageExtensions
         services.AddSingleton<IEventLog, MongoEventLog>();
         services.AddSingleton<IWebhookStore, MongoWebhookStore>();
         services.AddSingleton<IAchievementStore, MongoAchievementStore>();
+        services.AddSingleton<IAssessmentStore, MongoAssessmentStore>();
         // Before any write: a guarded upsert relies on the unique indexes to collide instead of inserting a duplicate.
         services.AddHostedService<MongoIndexSetup>();
         return services;

@@ -71,6 +71,7 @@ public static partial class StorageExtensions
             services.AddSingleton<IEventLog, SqliteEventLog>();
             services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
             services.AddSingleton<IAchievementStore, SqliteAchievementStore>();
+            services.AddSingleton<IAssessmentStore, SqliteAssessmentStore>();
         }
         else
         {
