@@ -73,21 +73,35 @@ internal sealed class MongoEventWriter(IMongoDatabase database)
 /// The feed of the <c>events</c> collection in the order of <c>seq</c>, read with read concern majority (an event a
 /// failover could roll back is never listed) and only up to the settled point <see cref="SettledSequence"/> decides:
 /// a hole in the numbers is passed once the number after it was taken more than the window ago by the server's clock.
-/// Events stored before they carried a number are not listed.
+/// The places of erased events (<see cref="ErasedPlaces"/>) fill their numbers, so they are no hole; they are passed
+/// over and only move the cursor. Events stored before they carried a number are not listed.
 /// </summary>
 public sealed class MongoEventLog(IMongoDatabase database) : IEventLog
 {
     private readonly IMongoCollection<BsonDocument> _events = database.WithReadConcern(ReadConcern.Majority)
         .GetCollection<BsonDocument>(MongoNames.Events.Collection);
 
-    public async Task<IReadOnlyList<StoredEvent>> ReadAfterAsync(long after, int limit, CancellationToken cancellationToken = default)
+    public async Task<EventLogPage> ReadAfterAsync(long after, int limit, CancellationToken cancellationToken = default)
     {
-        var read = await (await _events.AggregateAsync<BsonDocument>(FeedPage(after, limit), cancellationToken: cancellationToken))
-            .ToListAsync(cancellationToken);
-        var readable = SettledSequence.ReadableCount(after,
-            read.Select(d => new SettledSequence.Numbered(d[MongoNames.Events.Sequence].ToInt64(), TimeSpan.FromMilliseconds(d[Age].ToDouble()))).ToList(),
-            SettledSequence.Window);
-        return read.Take(readable).Select(d => new StoredEvent(d[MongoNames.Events.Sequence].ToInt64(), StoredDocuments.Event(d))).ToList();
+        var events = new List<StoredEvent>();
+        var next = after;
+        // Erased places take room in a page without being listed: read on until the page is full or the readable end.
+        while (events.Count < limit)
+        {
+            var asked = limit - events.Count;
+            var read = await (await _events.AggregateAsync<BsonDocument>(FeedPage(next, asked), cancellationToken: cancellationToken))
+                .ToListAsync(cancellationToken);
+            var readable = SettledSequence.ReadableCount(next,
+                read.Select(d => new SettledSequence.Numbered(d[MongoNames.Events.Sequence].ToInt64(), TimeSpan.FromMilliseconds(d[Age].ToDouble()))).ToList(),
+                SettledSequence.Window);
+            foreach (var d in read.Take(readable))
+            {
+                next = Math.Max(next, d[MongoNames.Events.Sequence].ToInt64());
+                if (!ErasedPlaces.Is(d)) events.Add(new StoredEvent(d[MongoNames.Events.Sequence].ToInt64(), StoredDocuments.Event(d)));
+            }
+            if (readable < read.Count || read.Count < asked) break;
+        }
+        return new EventLogPage(events, next);
     }
 
     /// <summary>The field of each listed event holding how long ago its number was taken, in milliseconds.</summary>
@@ -101,4 +115,29 @@ public sealed class MongoEventLog(IMongoDatabase database) : IEventLog
         new("$limit", limit),
         new("$addFields", new BsonDocument(Age, new BsonDocument("$subtract", new BsonArray { "$$NOW", "$" + MongoNames.Events.SequencedAt }))),
     };
+}
+
+/// <summary>
+/// What an erased event leaves in the <c>events</c> collection: its number and when the number was taken, so the feed
+/// finds no hole there (a hole makes readers wait out the settle window, as for a write in flight), and nothing of the
+/// event: no id (a name-based id is derived from the learner's), learner, type, time or data. Its own id is made from
+/// the number, so erasing again after a crash writes the same place once, and a new event of the same id (the learner
+/// returning) is written afresh.
+/// </summary>
+public static class ErasedPlaces
+{
+    public static string IdFor(long sequence) => "erased:" + sequence.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public static bool Is(BsonDocument document) => document.GetValue(MongoNames.Events.Erased, false).ToBoolean();
+
+    /// <summary>The place of the event numbered <paramref name="sequence"/>, added if absent.</summary>
+    public static UpdateOneModel<BsonDocument> For(long sequence, DateTime sequencedAt) => new(
+        new BsonDocument(Id, IdFor(sequence)),
+        new BsonDocument("$setOnInsert", new BsonDocument
+        {
+            { MongoNames.Events.Sequence, sequence },
+            { MongoNames.Events.SequencedAt, new BsonDateTime(sequencedAt) },
+            { MongoNames.Events.Erased, true },
+        }))
+    { IsUpsert = true };
 }

@@ -11,6 +11,7 @@ namespace LearnProgress.Mongo;
 /// <summary>Every document of one learner: the progress and activity documents by userId, the learner's own by _id.</summary>
 public sealed class MongoLearnerData(IMongoDatabase database) : ILearnerData
 {
+    private static readonly BulkWriteOptions Unordered = new() { IsOrdered = false };
     private readonly IMongoDatabase _database = database.WithWriteConcern(Majority);
     private readonly MongoEventWriter _events = new(database.WithWriteConcern(Majority));
 
@@ -32,7 +33,8 @@ public sealed class MongoLearnerData(IMongoDatabase database) : ILearnerData
     /// <summary>
     /// Each delete names the learner, so on a cluster sharded by userId it goes to one shard; the webhook deliveries and
     /// attempts of the learner's events go by those events' ids, before the events themselves, so an erase repeated
-    /// after a crash still finds them.
+    /// after a crash still finds them. Each numbered event leaves its place in the feed (<see cref="ErasedPlaces"/>),
+    /// written before the event is deleted, so the feed never sees a hole there: it would wait the settle window at it.
     /// </summary>
     public async Task EraseAsync(string userId, LearningEvent erased, CancellationToken cancellationToken = default)
     {
@@ -43,12 +45,27 @@ public sealed class MongoLearnerData(IMongoDatabase database) : ILearnerData
         await _database.GetCollection<BsonDocument>(Achievements.Collection).DeleteManyAsync(EraseFilters.Achievements(userId), cancellationToken);
         // Mastery is folded from the attempts on each read, so removing them removes it.
         await _database.GetCollection<BsonDocument>(Attempts.Collection).DeleteManyAsync(EraseFilters.QuizAttempts(userId), cancellationToken);
-        var eventIds = (await events.Find(EraseFilters.Events(userId)).Project(new BsonDocument(Id, 1)).ToListAsync(cancellationToken))
-            .Select(e => e[Id].AsString).ToList();
-        if (eventIds.Count > 0)
+        var learnerEvents = await events.Find(EraseFilters.Events(userId))
+            .Project(new BsonDocument { { Id, 1 }, { MongoNames.Events.Sequence, 1 }, { MongoNames.Events.SequencedAt, 1 } })
+            .ToListAsync(cancellationToken);
+        if (learnerEvents.Count > 0)
         {
+            var eventIds = learnerEvents.Select(e => e[Id].AsString).ToList();
             await _database.GetCollection<BsonDocument>(WebhookDeliveries.Collection).DeleteManyAsync(EraseFilters.Deliveries(eventIds), cancellationToken);
             await _database.GetCollection<BsonDocument>(WebhookAttempts.Collection).DeleteManyAsync(EraseFilters.Attempts(eventIds), cancellationToken);
+            var places = learnerEvents.Where(e => e.Contains(MongoNames.Events.Sequence))
+                .Select(e => ErasedPlaces.For(e[MongoNames.Events.Sequence].ToInt64(), e[MongoNames.Events.SequencedAt].ToUniversalTime()))
+                .ToList();
+            if (places.Count > 0)
+                try
+                {
+                    await events.BulkWriteAsync(places, Unordered, cancellationToken);
+                }
+                catch (MongoBulkWriteException<BsonDocument> ex) when (ex.WriteConcernError is null && ex.UnprocessedRequests.Count == 0 &&
+                                                                       ex.WriteErrors.All(e => e.Category == ServerErrorCategory.DuplicateKey))
+                {
+                    // A concurrent erase of the same learner wrote the same places.
+                }
         }
         await events.DeleteManyAsync(EraseFilters.Events(userId), cancellationToken);
         // After the deletes, which remove the learner's own events: this one names no owner and stays.

@@ -84,6 +84,11 @@ public static class MongoNames
         public const string Sequence = "seq";
         /// <summary>When <see cref="Sequence"/> was taken, by the server's clock (see <c>SettledSequence</c>).</summary>
         public const string SequencedAt = "seqAt";
+        /// <summary>
+        /// True on the place an erased event leaves in the feed: a document of <see cref="Sequence"/> and
+        /// <see cref="SequencedAt"/> only (see <c>ErasedPlaces</c>).
+        /// </summary>
+        public const string Erased = "erased";
     }
 
     /// <summary>Small documents of shared state, by _id.</summary>
@@ -125,6 +130,8 @@ public static class MongoNames
         public const string NextAttemptAt = "nextAttemptAt";
         /// <summary>Until when one sender holds the delivery; the epoch when nobody does.</summary>
         public const string LeasedUntil = "leasedUntil";
+        /// <summary>The number of the latest claim, counted up by each: the fencing token its holder shows to renew and record.</summary>
+        public const string Lease = "lease";
         public const string CreatedAt = "createdAt";
     }
 

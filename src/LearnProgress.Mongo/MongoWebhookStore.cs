@@ -11,7 +11,8 @@ namespace LearnProgress.Mongo;
 /// Without a multi-document transaction each step is made safe to repeat instead: a fan-out adds its deliveries by id
 /// if absent and only then moves the cursor (a crash between the two fans the same events out again, which adds
 /// nothing), and a due delivery is leased by one <c>findOneAndUpdate</c> whose filter wants the lease free, so two
-/// instances never claim the same delivery.
+/// instances never claim the same delivery. Leases are judged and set by the server's clock (<c>$$NOW</c>), never an
+/// instance's, and each claim counts up the delivery's <c>lease</c> number, which a renewal and a record must match.
 /// </summary>
 public sealed class MongoWebhookStore : IWebhookStore
 {
@@ -80,35 +81,42 @@ public sealed class MongoWebhookStore : IWebhookStore
                 new UpdateOptions { IsUpsert = true }, cancellationToken);
     }
 
-    public async Task<IReadOnlyList<WebhookDelivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<LeasedDelivery>> ClaimDueAsync(DateTimeOffset dueBy, TimeSpan leaseFor, int limit, CancellationToken cancellationToken = default)
     {
         var enabled = await _endpoints.Find(new BsonDocument(WebhookEndpoints.Enabled, true)).Project(new BsonDocument(Id, 1))
             .ToListAsync(cancellationToken);
         if (enabled.Count == 0) return [];
-        var filter = WebhookModels.Due(now, enabled.Select(e => e[Id].AsString));
+        var filter = WebhookModels.Due(dueBy, enabled.Select(e => e[Id].AsString));
         var options = new FindOneAndUpdateOptions<BsonDocument>
         {
             Sort = new BsonDocument(WebhookDeliveries.NextAttemptAt, 1),
             ReturnDocument = ReturnDocument.After,
         };
-        var claimed = new List<WebhookDelivery>();
+        var claimed = new List<LeasedDelivery>();
         while (claimed.Count < limit &&
-               await _deliveries.FindOneAndUpdateAsync(filter, WebhookModels.Lease(leaseUntil), options, cancellationToken) is { } delivery)
-            claimed.Add(WebhookModels.Delivery(delivery));
+               await _deliveries.FindOneAndUpdateAsync(filter, WebhookModels.Claim(leaseFor), options, cancellationToken) is { } delivery)
+            claimed.Add(new LeasedDelivery(WebhookModels.Delivery(delivery), delivery[WebhookDeliveries.Lease].ToInt64()));
         return claimed;
     }
 
+    public async Task<bool> RenewLeaseAsync(Guid deliveryId, long lease, TimeSpan leaseFor, CancellationToken cancellationToken = default) =>
+        (await _deliveries.UpdateOneAsync(WebhookModels.Held(deliveryId, lease, pendingOnly: true), WebhookModels.Renew(leaseFor),
+            cancellationToken: cancellationToken)).MatchedCount == 1;
+
     /// <summary>
-    /// The log first, then the delivery's state, then the endpoint's. A crash before the delivery's state leaves it
-    /// leased; once the lease lapses it is tried again, and the log shows both tries under the same attempt number.
+    /// The delivery's state first, guarded by the lease number (the fence: a holder whose lease another claim took
+    /// writes nothing), then the log, then the endpoint's state. A crash after the state loses the log line of that one
+    /// attempt, never the state the next claim works from.
     /// </summary>
-    public async Task RecordAttemptAsync(DeliveryAttempt attempt, DeliveryStatus status, DateTimeOffset nextAttemptAt, WebhookEndpoint endpoint,
-        CancellationToken cancellationToken = default)
+    public async Task<bool> RecordAttemptAsync(long lease, DeliveryAttempt attempt, DeliveryStatus status, DateTimeOffset nextAttemptAt,
+        WebhookEndpoint endpoint, CancellationToken cancellationToken = default)
     {
+        var held = await _deliveries.UpdateOneAsync(WebhookModels.Held(attempt.DeliveryId, lease, pendingOnly: false),
+            WebhookModels.AfterAttempt(attempt.Attempt, status, nextAttemptAt), cancellationToken: cancellationToken);
+        if (held.MatchedCount != 1) return false;
         await _attempts.InsertOneAsync(WebhookModels.Attempt(attempt), cancellationToken: cancellationToken);
-        await _deliveries.UpdateOneAsync(ById(attempt.DeliveryId), WebhookModels.AfterAttempt(attempt.Attempt, status, nextAttemptAt),
-            cancellationToken: cancellationToken);
         await _endpoints.UpdateOneAsync(ById(endpoint.Id), WebhookModels.EndpointAfterAttempt(endpoint), cancellationToken: cancellationToken);
+        return true;
     }
 
     public async Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(Guid endpointId, int limit, CancellationToken cancellationToken = default) =>
@@ -181,16 +189,46 @@ public static class WebhookModels
     /// <summary>The cursor only moves forward, as the embedded store's <c>MAX(after_seq, …)</c>.</summary>
     public static BsonDocument MoveFanOutCursor(long after) => new("$max", new BsonDocument(Counters.Value, after));
 
-    /// <summary>Pending, due, not leased to anyone now, and owed to an enabled endpoint.</summary>
-    public static BsonDocument Due(DateTimeOffset now, IEnumerable<string> enabledEndpoints) => new()
+    /// <summary>
+    /// Pending, due by the caller's schedule, owed to an enabled endpoint, and not leased to anyone now by the server's
+    /// clock (<c>$$NOW</c>), so an instance whose clock runs ahead cannot take a delivery another one still holds.
+    /// </summary>
+    public static BsonDocument Due(DateTimeOffset dueBy, IEnumerable<string> enabledEndpoints) => new()
     {
         { WebhookDeliveries.Status, (int)DeliveryStatus.Pending },
-        { WebhookDeliveries.NextAttemptAt, new BsonDocument("$lte", Date(now)) },
-        { WebhookDeliveries.LeasedUntil, new BsonDocument("$lte", Date(now)) },
+        { WebhookDeliveries.NextAttemptAt, new BsonDocument("$lte", Date(dueBy)) },
         { WebhookDeliveries.EndpointId, new BsonDocument("$in", new BsonArray(enabledEndpoints)) },
+        { "$expr", new BsonDocument("$lte", new BsonArray { "$" + WebhookDeliveries.LeasedUntil, "$$NOW" }) },
     };
 
-    public static BsonDocument Lease(DateTimeOffset until) => new("$set", new BsonDocument(WebhookDeliveries.LeasedUntil, Date(until)));
+    /// <summary>
+    /// A claim: leased until <paramref name="leaseFor"/> after the server's now, under the next lease number (absent on a
+    /// delivery never claimed, counted from 0).
+    /// </summary>
+    public static UpdateDefinition<BsonDocument> Claim(TimeSpan leaseFor) => new PipelineUpdateDefinition<BsonDocument>(new[]
+    {
+        new BsonDocument("$set", new BsonDocument
+        {
+            { WebhookDeliveries.LeasedUntil, LeaseEnd(leaseFor) },
+            { WebhookDeliveries.Lease, new BsonDocument("$add", new BsonArray { new BsonDocument("$ifNull", new BsonArray { "$" + WebhookDeliveries.Lease, 0L }), 1L }) },
+        }),
+    });
+
+    /// <summary>A renewal: the same lease number, leased until <paramref name="leaseFor"/> after the server's now.</summary>
+    public static UpdateDefinition<BsonDocument> Renew(TimeSpan leaseFor) => new PipelineUpdateDefinition<BsonDocument>(new[]
+    {
+        new BsonDocument("$set", new BsonDocument(WebhookDeliveries.LeasedUntil, LeaseEnd(leaseFor))),
+    });
+
+    /// <summary>The delivery while <paramref name="lease"/> is its latest claim (and, for a renewal, while it is pending).</summary>
+    public static BsonDocument Held(Guid deliveryId, long lease, bool pendingOnly)
+    {
+        var filter = new BsonDocument { { MongoNames.Id, deliveryId.ToString() }, { WebhookDeliveries.Lease, lease } };
+        if (pendingOnly) filter[WebhookDeliveries.Status] = (int)DeliveryStatus.Pending;
+        return filter;
+    }
+
+    private static BsonDocument LeaseEnd(TimeSpan leaseFor) => new("$add", new BsonArray { "$$NOW", (long)leaseFor.TotalMilliseconds });
 
     public static WebhookDelivery Delivery(BsonDocument d) => new(
         Guid.Parse(d[MongoNames.Id].AsString),

@@ -47,13 +47,46 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
 
     public int BucketCount => keys.Buckets;
 
-    public async Task RecordAsync(string userId, IReadOnlyList<ProgressPing> pings, CancellationToken cancellationToken = default)
+    /// <summary>The most learners one script call carries.</summary>
+    public const int MaxLearnersPerCall = 128;
+
+    private GroupCommit<(string UserId, IReadOnlyList<ProgressPing> Pings)>? _groups;
+    private bool? _cluster;
+
+    private GroupCommit<(string UserId, IReadOnlyList<ProgressPing> Pings)> Groups => LazyInitializer.EnsureInitialized(ref _groups,
+        () => new(RecordGroupAsync, error => error is RedisServerException server && !IsUnavailable(server), MaxLearnersPerCall));
+
+    /// <summary>
+    /// Goes in the next call of the learner's lane: the whole server on a single Redis or Garnet, the learner's hash slot
+    /// on a cluster (a script may touch one slot only there; one lane per slot keeps each call legal, at the cost of
+    /// smaller groups than one lane per node would give).
+    /// </summary>
+    public Task RecordAsync(string userId, IReadOnlyList<ProgressPing> pings, CancellationToken cancellationToken = default) =>
+        pings.Count == 0 ? Task.CompletedTask : Groups.SendAsync(LaneOf(userId), (userId, pings));
+
+    private int LaneOf(string userId)
     {
-        if (pings.Count == 0) return;
-        var (scriptKeys, args) = PingArguments.Build(keys, userId, pings, ActivityTtl);
+        _cluster ??= redis.GetServers() is { Length: > 0 } servers && servers.Any(s => s.IsConnected)
+            ? servers.Any(s => s.ServerType == ServerType.Cluster)
+            : null;
+        return _cluster == true ? redis.HashSlot(keys.Dirty(keys.BucketOf(userId))) : 0;
+    }
+
+    private async Task RecordGroupAsync(IReadOnlyList<(string UserId, IReadOnlyList<ProgressPing> Pings)> learners)
+    {
+        var (scriptKeys, args) = PingArguments.Build(keys, learners, ActivityTtl);
         await Db.ScriptEvaluateAsync(LuaScripts.Record, scriptKeys, args);
         await ConfirmReplicatedAsync(scriptKeys[0]);
     }
+
+    /// <summary>
+    /// Errors that mean the server cannot take a write now (loading, out of memory under noeviction, a cluster that is
+    /// resharding or lost a master, a replica), as opposed to an error of the data sent.
+    /// </summary>
+    public static bool IsUnavailable(RedisServerException error) =>
+        error.Message.StartsWith("LOADING", StringComparison.Ordinal) || error.Message.StartsWith("OOM", StringComparison.Ordinal) ||
+        error.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal) || error.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal) ||
+        error.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal) || error.Message.StartsWith("READONLY", StringComparison.Ordinal);
 
     /// <summary>
     /// Waits until the configured number of replicas of the primary serving <paramref name="key"/> hold every write

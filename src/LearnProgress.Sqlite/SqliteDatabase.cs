@@ -32,6 +32,9 @@ public sealed class SqliteDatabase : IDisposable
                 connection.Execute(statement);
         connection.Execute(Schema.CreateIndexes);
         connection.Execute(SqliteWebhookStore.Create);
+        foreach (var (table, column, statement) in SqliteWebhookStore.Upgrades)
+            if (connection.ExecuteScalar<long>(Schema.HasColumn, new { table, column }) == 0)
+                connection.Execute(statement);
         connection.Execute(SqliteAchievementStore.Create);
     }
 

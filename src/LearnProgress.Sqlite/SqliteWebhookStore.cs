@@ -4,9 +4,16 @@ using LearnProgress.Core.Webhooks;
 
 namespace LearnProgress.Sqlite;
 
-/// <summary>Webhook endpoints, deliveries and their attempt log in the embedded store's file.</summary>
+/// <summary>
+/// Webhook endpoints, deliveries and their attempt log in the embedded store's file. Leases are judged by SQLite's
+/// clock (<c>julianday('now')</c> in the statement that claims or renews): in embedded mode the store runs in the
+/// service's one process, so that is the same clock the instance has, and there is no other instance to disagree with.
+/// </summary>
 public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
 {
+    /// <summary>The store's time in Unix milliseconds, the unit of <c>leased_until</c>.</summary>
+    private const string Now = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
+
     internal const string Create = """
         CREATE TABLE IF NOT EXISTS webhook_endpoints (
             id TEXT PRIMARY KEY,
@@ -28,7 +35,8 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
             attempts INTEGER NOT NULL,
             next_attempt_at INTEGER NOT NULL,
             leased_until INTEGER NOT NULL DEFAULT 0,
-            created_at INTEGER NOT NULL
+            created_at INTEGER NOT NULL,
+            lease INTEGER NOT NULL DEFAULT 0
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
         CREATE INDEX IF NOT EXISTS webhook_deliveries_by_endpoint ON webhook_deliveries (endpoint_id, created_at);
@@ -49,6 +57,13 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
             after_seq INTEGER NOT NULL
         );
         """;
+
+    /// <summary>Brings the tables of a file written by an earlier version up to <see cref="Create"/>, after it ran.</summary>
+    internal static readonly (string Table, string Column, string Statement)[] Upgrades =
+    [
+        // Each claim's number, the fencing token a sender shows to renew its lease and record its attempt.
+        ("webhook_deliveries", "lease", "ALTER TABLE webhook_deliveries ADD COLUMN lease INTEGER NOT NULL DEFAULT 0;"),
+    ];
 
     private const string EndpointColumns = """
         id AS Id, url AS Url, event_types AS EventTypes, secret AS Secret, previous_secret AS PreviousSecret,
@@ -134,41 +149,62 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
         await transaction.CommitAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<WebhookDelivery>> ClaimDueAsync(DateTimeOffset now, DateTimeOffset leaseUntil, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<LeasedDelivery>> ClaimDueAsync(DateTimeOffset dueBy, TimeSpan leaseFor, int limit, CancellationToken cancellationToken = default)
     {
         // Looked for without the writer's turn first: an idle poll must not queue ahead of a flush.
         await using (var reading = database.Open())
             if (await reading.ExecuteScalarAsync<long?>(
-                    "SELECT 1 FROM webhook_deliveries WHERE status = 0 AND next_attempt_at <= @now AND leased_until <= @now LIMIT 1;",
-                    new { now = now.ToUnixTimeMilliseconds() }) is null)
+                    $"SELECT 1 FROM webhook_deliveries WHERE status = 0 AND next_attempt_at <= @due AND leased_until <= {Now} LIMIT 1;",
+                    new { due = dueBy.ToUnixTimeMilliseconds() }) is null)
                 return [];
         using var writing = await database.WriteLockAsync(cancellationToken);
         await using var connection = database.Open();
-        var rows = await connection.QueryAsync<DeliveryRow>($"""
-            UPDATE webhook_deliveries SET leased_until = @lease
-            WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 0 AND next_attempt_at <= @now AND leased_until <= @now
+        var rows = await connection.QueryAsync<LeasedRow>($"""
+            UPDATE webhook_deliveries SET leased_until = {Now} + @leaseMs, lease = lease + 1
+            WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 0 AND next_attempt_at <= @due AND leased_until <= {Now}
                            AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE enabled = 1)
                          ORDER BY next_attempt_at LIMIT @limit)
-            RETURNING {DeliveryColumns};
-            """, new { now = now.ToUnixTimeMilliseconds(), lease = leaseUntil.ToUnixTimeMilliseconds(), limit });
-        return rows.Select(r => r.ToDelivery()).OrderBy(d => d.NextAttemptAt).ToList();
+            RETURNING {DeliveryColumns}, lease AS Lease;
+            """, new { due = dueBy.ToUnixTimeMilliseconds(), leaseMs = (long)leaseFor.TotalMilliseconds, limit });
+        return rows.Select(r => new LeasedDelivery(r.ToDelivery(), r.Lease)).OrderBy(d => d.Delivery.NextAttemptAt).ToList();
     }
 
-    public async Task RecordAttemptAsync(DeliveryAttempt attempt, DeliveryStatus status, DateTimeOffset nextAttemptAt, WebhookEndpoint endpoint,
-        CancellationToken cancellationToken = default)
+    public async Task<bool> RenewLeaseAsync(Guid deliveryId, long lease, TimeSpan leaseFor, CancellationToken cancellationToken = default)
+    {
+        using var writing = await database.WriteLockAsync(cancellationToken);
+        await using var connection = database.Open();
+        return await connection.ExecuteAsync(
+            $"UPDATE webhook_deliveries SET leased_until = {Now} + @leaseMs WHERE id = @id AND lease = @lease AND status = 0;",
+            new { id = deliveryId.ToString(), lease, leaseMs = (long)leaseFor.TotalMilliseconds }) == 1;
+    }
+
+    public async Task<bool> RecordAttemptAsync(long lease, DeliveryAttempt attempt, DeliveryStatus status, DateTimeOffset nextAttemptAt,
+        WebhookEndpoint endpoint, CancellationToken cancellationToken = default)
     {
         using var writing = await database.WriteLockAsync(cancellationToken);
         await using var connection = database.Open();
         await using var transaction = connection.BeginTransaction();
+        // The fence: only the latest claim's holder writes; a holder whose lease another claim took writes nothing.
+        var held = await connection.ExecuteAsync("""
+            UPDATE webhook_deliveries SET status = @state, attempts = @attempt, next_attempt_at = @next, leased_until = 0
+            WHERE id = @delivery AND lease = @lease;
+            """, new
+        {
+            delivery = attempt.DeliveryId.ToString(), lease, attempt = attempt.Attempt, state = (int)status, next = nextAttemptAt.ToUnixTimeMilliseconds(),
+        }, transaction);
+        if (held != 1)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
         await connection.ExecuteAsync("""
             INSERT INTO webhook_attempts (delivery_id, endpoint_id, event_id, attempt, at, status_code, error, duration_ms)
             VALUES (@delivery, @endpoint, @event, @attempt, @at, @status, @error, @duration);
-            UPDATE webhook_deliveries SET status = @state, attempts = @attempt, next_attempt_at = @next, leased_until = 0 WHERE id = @delivery;
             """, new
         {
             delivery = attempt.DeliveryId.ToString(), endpoint = attempt.EndpointId.ToString(), @event = attempt.EventId.ToString(),
             attempt = attempt.Attempt, at = attempt.At.ToUnixTimeMilliseconds(), status = attempt.StatusCode, error = attempt.Error,
-            duration = attempt.DurationMs, state = (int)status, next = nextAttemptAt.ToUnixTimeMilliseconds(),
+            duration = attempt.DurationMs,
         }, transaction);
         // Only the fields a delivery decides: an admin's edit made meanwhile (URL, types, secret) is kept.
         await connection.ExecuteAsync("""
@@ -180,6 +216,7 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
             failingSince = endpoint.FailingSince?.ToUnixTimeMilliseconds(),
         }, transaction);
         await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     public async Task<IReadOnlyList<DeliveryAttempt>> ListAttemptsAsync(Guid endpointId, int limit, CancellationToken cancellationToken = default)
@@ -221,6 +258,11 @@ public sealed class SqliteWebhookStore(SqliteDatabase database) : IWebhookStore
         public WebhookEndpoint ToEndpoint() => new(Guid.Parse(Id), Url, EventTypes.Split(' ', StringSplitOptions.RemoveEmptyEntries), Secret,
             PreviousSecret, PreviousExpiresAt is { } p ? DateTimeOffset.FromUnixTimeMilliseconds(p) : null, Enabled != 0, DisabledReason,
             DateTimeOffset.FromUnixTimeMilliseconds(CreatedAt), FailingSince is { } f ? DateTimeOffset.FromUnixTimeMilliseconds(f) : null);
+    }
+
+    private sealed record LeasedRow(string Id, string EndpointId, string EventId, long Status, long Attempts, long NextAttemptAt, long CreatedAt, long Lease)
+    {
+        public WebhookDelivery ToDelivery() => new DeliveryRow(Id, EndpointId, EventId, Status, Attempts, NextAttemptAt, CreatedAt).ToDelivery();
     }
 
     private sealed record DeliveryRow(string Id, string EndpointId, string EventId, long Status, long Attempts, long NextAttemptAt, long CreatedAt)

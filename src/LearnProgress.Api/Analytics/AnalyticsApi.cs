@@ -1,6 +1,7 @@
 using Hangfire;
 using LearnProgress.Core;
 using LearnProgress.Api.Hosting;
+using LearnProgress.Api.Operations;
 using LearnProgress.Api.Security;
 using LearnProgress.Core.Analytics;
 using LearnProgress.Core.Progress;
@@ -19,7 +20,8 @@ public static partial class AnalyticsApi
     public static IHostApplicationBuilder AddCourseAnalytics(this IHostApplicationBuilder builder)
     {
         builder.Services.AddTransient<CourseAnalyticsJob>();
-        builder.Services.AddHostedService<Registration>();
+        builder.Services.AddRecurringJob((_, jobs) => jobs.AddOrUpdate<CourseAnalyticsJob>(RecurringJobId,
+            job => job.RunAsync(CancellationToken.None), RefreshCron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc }));
         return builder;
     }
 
@@ -41,18 +43,6 @@ public static partial class AnalyticsApi
         // Only a course never computed yet is computed on its read; every later read is the stored result.
         var analytics = await store.ReadAsync(courseId, ct) ?? await refresher.RefreshAsync(courseId, ct);
         return analytics is null ? TypedResults.Problem(Problems.NotFound("courseId", "No such course.")) : TypedResults.Ok(analytics);
-    }
-
-    private sealed class Registration(IRecurringJobManager jobs) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            jobs.AddOrUpdate<CourseAnalyticsJob>(RecurringJobId, job => job.RunAsync(CancellationToken.None), RefreshCron,
-                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
 

@@ -15,7 +15,10 @@ public static class EventsApi
 
     public sealed record EventView(string Id, string Type, string Timestamp, JsonElement Data, string Cursor);
 
-    /// <summary><see cref="Next"/> is the cursor to pass as <c>after</c>; with an empty page it is the cursor given.</summary>
+    /// <summary>
+    /// <see cref="Next"/> is the cursor to pass as <c>after</c>: past the last event listed and past the places of erased
+    /// events after it; with nothing new it is the cursor given.
+    /// </summary>
     public sealed record EventPage(IReadOnlyList<EventView> Events, string Next);
 
     public static RouteGroupBuilder MapEventsApi(this IEndpointRouteBuilder routes)
@@ -36,8 +39,7 @@ public static class EventsApi
         if (errors.Count > 0) return TypedResults.Problem(Problems.Invalid(errors));
 
         var page = await log.ReadAfterAsync(cursor, limit ?? DefaultLimit, ct);
-        var views = page.Select(View).ToList();
-        return TypedResults.Ok(new EventPage(views, views.Count == 0 ? cursor.ToString(CultureInfo.InvariantCulture) : views[^1].Cursor));
+        return TypedResults.Ok(new EventPage(page.Events.Select(View).ToList(), page.Next.ToString(CultureInfo.InvariantCulture)));
     }
 
     public static EventView View(StoredEvent stored)

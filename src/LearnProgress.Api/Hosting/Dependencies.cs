@@ -2,6 +2,7 @@ using LearnProgress.Core;
 using LearnProgress.Sqlite;
 using Microsoft.Data.Sqlite;
 using LearnProgress.Mongo;
+using LearnProgress.Redis;
 using StackExchange.Redis;
 
 namespace LearnProgress.Api.Hosting;
@@ -30,7 +31,7 @@ public static class Dependencies
                 case RedisConnectionException or RedisTimeoutException or BufferUnavailableException:
                     return Dependency.Buffer;
                 // A Redis that is loading, out of memory under noeviction, or a cluster that is resharding or lost a master.
-                case RedisServerException server when IsTransient(server.Message):
+                case RedisServerException server when RedisProgressBuffer.IsUnavailable(server):
                     return Dependency.Buffer;
                 // The store's own judgement: a write it could not take now, or each store's errors that mean it is away.
                 case StoreUnavailableException:
@@ -43,9 +44,4 @@ public static class Dependencies
         }
         return null;
     }
-
-    private static bool IsTransient(string message) =>
-        message.StartsWith("LOADING", StringComparison.Ordinal) || message.StartsWith("OOM", StringComparison.Ordinal) ||
-        message.StartsWith("MASTERDOWN", StringComparison.Ordinal) || message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal) ||
-        message.StartsWith("TRYAGAIN", StringComparison.Ordinal) || message.StartsWith("READONLY", StringComparison.Ordinal);
 }

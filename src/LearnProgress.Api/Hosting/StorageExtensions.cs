@@ -72,6 +72,8 @@ public static partial class StorageExtensions
             services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
             services.AddSingleton<IAchievementStore, SqliteAchievementStore>();
             services.AddSingleton<IAssessmentStore, SqliteAssessmentStore>();
+            // The schema is made when the file opens.
+            services.AddSingleton(new StoreSetup(complete: true));
         }
         else
         {
@@ -110,7 +112,8 @@ public static partial class StorageExtensions
         return options;
     }
 
-    private sealed partial class StorageWarmup(IProgressBuffer buffer, IProgressStore store, ILogger<StorageWarmup> logger) : IHostedService
+    private sealed partial class StorageWarmup(IProgressBuffer buffer, IProgressStore store, StoreSetup setup, ILogger<StorageWarmup> logger)
+        : IHostedService
     {
         public async Task StartAsync(CancellationToken cancellationToken)
         {
@@ -124,6 +127,8 @@ public static partial class StorageExtensions
             {
                 LogBufferDown(logger, ex);
             }
+            // A store whose set-up failed just now did not answer; asking again would only hold the start up longer.
+            if (!setup.IsComplete) return;
             try
             {
                 await store.CheckAsync(cancellationToken);

@@ -85,10 +85,14 @@ public static class OperationsApi
         }
     }
 
-    private sealed class StoreCheck(IProgressStore store) : IHealthCheck
+    private sealed class StoreCheck(IProgressStore store, StoreSetup setup) : IHealthCheck
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
+            // Answering is not enough: until the indexes and the job storage are made, writes and jobs wait.
+            if (!setup.IsComplete)
+                return HealthCheckResult.Unhealthy(
+                    "The store has not been set up since the service started (MongoDB did not answer); it is set up when it does, and direct writes answer 503 until then.");
             try
             {
                 await store.CheckAsync(cancellationToken);

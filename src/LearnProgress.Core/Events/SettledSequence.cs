@@ -8,9 +8,11 @@ namespace LearnProgress.Core.Events;
 /// <see cref="Window"/>, a writer still holding a missing number would have outlived the time a write is given.
 /// </summary>
 /// <remarks>
-/// Holes are normal: a number whose event turned out to be stored already, a writer that failed or was killed, an event
-/// erased with its learner. A run without holes is readable at once; only a hole with a young successor waits, and at
-/// most <see cref="Window"/>.
+/// Holes are normal: a number whose event turned out to be stored already, a writer that failed or was killed. A run
+/// without holes is readable at once; only a hole with a young successor waits, and at most <see cref="Window"/>. An
+/// event erased with its learner must not leave one (a reader could not tell it from a write in flight and would wait
+/// the window at it): its number stays in the log as an erased place, without anything of the event, which readers
+/// count as present and pass over.
 /// </remarks>
 public static class SettledSequence
 {

@@ -28,6 +28,12 @@ public enum DeliveryStatus { Pending, Delivered, Failed }
 public sealed record WebhookDelivery(
     Guid Id, Guid EndpointId, Guid EventId, DeliveryStatus Status, int Attempts, DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt);
 
+/// <summary>
+/// A delivery as one claim holds it. <see cref="Lease"/> is that claim's number (the fencing token): the store counts
+/// claims per delivery, and renews the lease or records an attempt only for the holder of the latest one.
+/// </summary>
+public sealed record LeasedDelivery(WebhookDelivery Delivery, long Lease);
+
 /// <summary>One try at a delivery, kept in the store as the endpoint's log.</summary>
 public sealed record DeliveryAttempt(
     Guid DeliveryId, Guid EndpointId, Guid EventId, int Attempt, DateTimeOffset At, int? StatusCode, string? Error, double DurationMs);

@@ -1,15 +1,17 @@
--- Merges one learner's pings. All keys carry the learner's bucket hash tag, so this runs in one hash slot.
+-- Merges the pings of one or more learners (a group: every ping that arrived while the previous call was in flight).
+-- On a cluster a group holds learners of one hash slot only, so this runs in one slot; on a single server, any.
 -- Every claim (footage, playing time) is computed by the caller from the ping alone (PlaybackRules); this script
 -- only merges, so the same set of pings gives the same state in any order, with any repeats.
--- KEYS[1]: the bucket's dirty set; KEYS[2]: the bucket's oldest-change time; KEYS[3]: the learner's playing spans
--- per day; KEYS[4]: the learner's buffered courses; KEYS[5..]: progress hashes, one per course.
--- ARGV[1]: dirty-set member of KEYS[3]; ARGV[2]: TTL (ms) of KEYS[3] and KEYS[4]; then 11 values per ping (PingArguments):
--- index into KEYS, dirty-set member, course id, lecture id, position, client time (ms), footage claimed from and to
--- ('' if none), learner's day, playing span from and to in seconds since the day's start ('' if none).
+-- ARGV[1]: TTL (ms) of the learners' day spans and course lists; then one section per learner (PingArguments):
+-- the index into KEYS of the learner's four keys (the bucket's dirty set, the bucket's oldest-change time, the learner's
+-- playing spans per day, the learner's buffered courses), the dirty-set member of the spans, the number of pings,
+-- then 11 values per ping: index into KEYS of its progress hash, dirty-set member, course id, lecture id, position,
+-- client time (ms), footage claimed from and to ('' if none), learner's day, playing span from and to in seconds since
+-- the day's start ('' if none).
 -- A lecture's field holds "position|updatedAt|furthest|coverage" (LectureProgress.Merge; coverage as Coverage.Format);
 -- a day's field holds its spans in the same form.
-local dirty, since, activity, courses = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local activity_member, ttl = ARGV[1], ARGV[2]
+local ttl = ARGV[1]
+local dirty, since
 
 -- Marks a member changed; true when it was clean, i.e. this is its first change since the last claim. That change
 -- dates the bucket's backlog (server time, ms).
@@ -41,51 +43,63 @@ local function cover(coverage, s, e)
   return table.concat(out, ',')
 end
 
-local listed, new_day = {}, false
-for i = 3, #ARGV, 11 do
-  local key = KEYS[tonumber(ARGV[i])]
-  local member, course, lecture, pos, ts = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
-  local cfrom, cto, day, pfrom, pto = ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10]
-  local t, p = tonumber(ts), tonumber(pos)
+-- One learner's pings: ARGV[first .. first + 11 * count - 1].
+local function record(activity, courses, activity_member, first, count)
+  local listed, new_day = {}, false
+  for i = first, first + 11 * (count - 1), 11 do
+    local key = KEYS[tonumber(ARGV[i])]
+    local member, course, lecture, pos, ts = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
+    local cfrom, cto, day, pfrom, pto = ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10]
+    local t, p = tonumber(ts), tonumber(pos)
 
-  local current = redis.call('HGET', key, lecture)
-  local npos, nts, nfur, ncov = pos, ts, pos, ''
-  if current then
-    local cpos, cts, cfur, ccov = string.match(current, '^([^|]+)|([^|]+)|([^|]+)|(.*)$')
-    npos, nts, nfur, ncov = cpos, cts, cfur, ccov
-    local ct = tonumber(cts)
-    if t > ct or (t == ct and p > tonumber(cpos)) then npos, nts = pos, ts end
-    if p > tonumber(cfur) then nfur = pos end
-  end
-  if cfrom ~= '' then ncov = cover(ncov, cfrom, cto) end
-  local value = npos .. '|' .. nts .. '|' .. nfur .. '|' .. ncov
-  -- A duplicate or stale ping changes nothing, so it neither dirties the key nor keeps it alive.
-  if value ~= current then
-    redis.call('HSET', key, lecture, value)
-    -- Only a key's first change since its last claim can find it with the TTL of its last flush. The course list
-    -- names every course changed in its 32 days, longer than a flushed key lives (WriteBehind:FlushedKeyTtl, 30 days
-    -- at most), so reads and erasure find every progress key through it.
-    if mark_dirty(member) then
-      redis.call('PERSIST', key)
-      if not listed[course] then
-        redis.call('SADD', courses, course)
-        redis.call('PEXPIRE', courses, ttl)
-        listed[course] = true
+    local current = redis.call('HGET', key, lecture)
+    local npos, nts, nfur, ncov = pos, ts, pos, ''
+    if current then
+      local cpos, cts, cfur, ccov = string.match(current, '^([^|]+)|([^|]+)|([^|]+)|(.*)$')
+      npos, nts, nfur, ncov = cpos, cts, cfur, ccov
+      local ct = tonumber(cts)
+      if t > ct or (t == ct and p > tonumber(cpos)) then npos, nts = pos, ts end
+      if p > tonumber(cfur) then nfur = pos end
+    end
+    if cfrom ~= '' then ncov = cover(ncov, cfrom, cto) end
+    local value = npos .. '|' .. nts .. '|' .. nfur .. '|' .. ncov
+    -- A duplicate or stale ping changes nothing, so it neither dirties the key nor keeps it alive.
+    if value ~= current then
+      redis.call('HSET', key, lecture, value)
+      -- Only a key's first change since its last claim can find it with the TTL of its last flush. The course list
+      -- names every course changed in its 32 days, longer than a flushed key lives (WriteBehind:FlushedKeyTtl, 30 days
+      -- at most), so reads and erasure find every progress key through it.
+      if mark_dirty(member) then
+        redis.call('PERSIST', key)
+        if not listed[course] then
+          redis.call('SADD', courses, course)
+          redis.call('PEXPIRE', courses, ttl)
+          listed[course] = true
+        end
+      end
+    end
+
+    if pfrom ~= '' then
+      local spans = redis.call('HGET', activity, day)
+      local merged = cover(spans or '', pfrom, pto)
+      if merged ~= spans then
+        redis.call('HSET', activity, day, merged)
+        mark_dirty(activity_member)
+        new_day = new_day or not spans
       end
     end
   end
-
-  if pfrom ~= '' then
-    local spans = redis.call('HGET', activity, day)
-    local merged = cover(spans or '', pfrom, pto)
-    if merged ~= spans then
-      redis.call('HSET', activity, day, merged)
-      mark_dirty(activity_member)
-      new_day = new_day or not spans
-    end
-  end
+  -- Day spans outlive the accepted client-time window, so a late ping always finds its day here: each new day pushes
+  -- the expiry on, and a day is created no earlier than the day itself (less the clock skew allowed).
+  if new_day then redis.call('PEXPIRE', activity, ttl) end
 end
--- Day spans outlive the accepted client-time window, so a late ping always finds its day here: each new day pushes
--- the expiry on, and a day is created no earlier than the day itself (less the clock skew allowed).
-if new_day then redis.call('PEXPIRE', activity, ttl) end
+
+local at = 2
+while at <= #ARGV do
+  local k = tonumber(ARGV[at])
+  dirty, since = KEYS[k], KEYS[k + 1]
+  local count = tonumber(ARGV[at + 2])
+  record(KEYS[k + 2], KEYS[k + 3], ARGV[at + 1], at + 3, count)
+  at = at + 3 + 11 * count
+end
 return 1

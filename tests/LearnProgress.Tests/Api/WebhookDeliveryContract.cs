@@ -1,11 +1,15 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using LearnProgress.Api.Webhooks;
+using LearnProgress.Core.Events;
 using LearnProgress.Core.Webhooks;
 using LearnProgress.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace LearnProgress.Tests.Api;
@@ -266,6 +270,120 @@ public abstract class WebhookDeliveryContract(AppMode mode) : IAsyncLifetime
         await (await admin.GetAsync("/api/v1/admin/webhooks/not-an-id")).AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(HttpStatusCode.Forbidden, (await integration.PostAsJsonAsync("/api/v1/admin/webhooks", new { url = "https://example.com/x" })).StatusCode);
         Assert.Empty(await admin.GetFromJsonAsync<JsonElement[]>("/api/v1/admin/webhooks") ?? []);
+    }
+
+    private IWebhookStore Store => _app.Services.GetRequiredService<IWebhookStore>();
+
+    /// <summary>An endpoint and one due delivery written straight to the store, for the lease facts below.</summary>
+    private async Task<(WebhookEndpoint Endpoint, WebhookDelivery Delivery)> OwedAsync()
+    {
+        var now = _clock.GetUtcNow();
+        var endpoint = new WebhookEndpoint(Guid.NewGuid(), _receiver.Url, LectureOnly, WebhookSignature.NewSecret(), null, null, true, null, now, null);
+        await Store.CreateEndpointAsync(endpoint);
+        var delivery = new WebhookDelivery(Guid.NewGuid(), endpoint.Id, Guid.NewGuid(), DeliveryStatus.Pending, 0, now, now);
+        await Store.FanOutAsync([delivery], null);
+        return (endpoint, delivery);
+    }
+
+    private DeliveryAttempt Attempt(WebhookDelivery delivery, int attempt, int status) =>
+        new(delivery.Id, delivery.EndpointId, delivery.EventId, attempt, _clock.GetUtcNow(), status, null, 1);
+
+    [Fact]
+    public async Task A_record_from_a_holder_whose_lease_another_claim_took_is_refused_and_the_current_holders_state_stands()
+    {
+        mode.Require();
+        var (endpoint, delivery) = await OwedAsync();
+        var now = _clock.GetUtcNow();
+
+        var stale = Assert.Single(await Store.ClaimDueAsync(now, TimeSpan.FromMilliseconds(1), 10));
+        await Task.Delay(50); // the store's clock passes the first lease
+        var current = Assert.Single(await Store.ClaimDueAsync(now, TimeSpan.FromMinutes(1), 10));
+        var refusedBefore = await Store.RecordAttemptAsync(stale.Lease, Attempt(delivery, 1, 200), DeliveryStatus.Delivered, now, endpoint);
+        var renewed = await Store.RenewLeaseAsync(delivery.Id, stale.Lease, TimeSpan.FromMinutes(1));
+        var recorded = await Store.RecordAttemptAsync(current.Lease, Attempt(delivery, 1, 500), DeliveryStatus.Pending, now.AddSeconds(5),
+            endpoint with { FailingSince = now });
+        var refusedAfter = await Store.RecordAttemptAsync(stale.Lease, Attempt(delivery, 1, 200), DeliveryStatus.Delivered, now, endpoint);
+
+        Assert.NotEqual(stale.Lease, current.Lease);
+        Assert.Equal((false, false, true, false), (refusedBefore, renewed, recorded, refusedAfter));
+        var stored = Assert.Single(await Store.ListDeliveriesAsync(endpoint.Id, 10));
+        Assert.Equal((DeliveryStatus.Pending, 1, now.AddSeconds(5)), (stored.Status, stored.Attempts, stored.NextAttemptAt));
+        Assert.Equal([500], (await Store.ListAttemptsAsync(endpoint.Id, 10)).Select(a => a.StatusCode));
+        Assert.Equal(now, (await Store.GetEndpointAsync(endpoint.Id))!.FailingSince);
+    }
+
+    [Fact]
+    public async Task A_lease_is_judged_by_the_stores_clock_so_a_caller_whose_clock_runs_ahead_cannot_take_a_held_delivery()
+    {
+        mode.Require();
+        var (_, delivery) = await OwedAsync();
+        var now = _clock.GetUtcNow();
+
+        var held = Assert.Single(await Store.ClaimDueAsync(now, TimeSpan.FromMinutes(1), 10));
+        var ahead = await Store.ClaimDueAsync(now.AddHours(1), TimeSpan.FromMinutes(1), 10);
+        var renewed = await Store.RenewLeaseAsync(delivery.Id, held.Lease, TimeSpan.FromMinutes(1));
+
+        Assert.Equal(delivery.Id, held.Delivery.Id);
+        Assert.Empty(ahead);
+        Assert.True(renewed);
+    }
+
+    [Fact]
+    public async Task Two_dispatchers_over_one_store_never_send_a_delivery_twice_while_every_send_is_slow()
+    {
+        mode.Require();
+        const int lectures = 20;
+        var (endpoint, _) = await RegisterAsync();
+        // Each answer comes late but inside the 1 s timeout, so a batch sent in turn takes far longer than one send.
+        _receiver.Respond = _ => new WebhookReceiver.Answer(200, TimeSpan.FromMilliseconds(500));
+        var course = await _app.CreateCourseAsync([.. Enumerable.Repeat(300.0, lectures)]);
+        var services = _app.Services;
+        // A second instance over the same store: the app's own dispatcher is the first.
+        using var other = new WebhookDispatcher(services.GetRequiredService<IEventLog>(), Store, services.GetRequiredService<WebhookSender>(), _clock,
+            services.GetRequiredService<IOptions<WebhookOptions>>(), NullLogger<WebhookDispatcher>.Instance);
+        // The instances' clock moves as real time does, as it would outside a test: a frozen one would hide a lease judged by it.
+        using var stop = new CancellationTokenSource();
+        var ticking = Task.Run(async () =>
+        {
+            var last = Stopwatch.GetTimestamp();
+            while (!stop.IsCancellationRequested)
+            {
+                await Task.Delay(20, CancellationToken.None);
+                var tick = Stopwatch.GetTimestamp();
+                _clock.Advance(Stopwatch.GetElapsedTime(last, tick));
+                last = tick;
+            }
+        });
+
+        try
+        {
+            using (var learner = _app.Learner(_user))
+                for (var i = 1; i <= lectures; i++)
+                    (await learner.PostAsJsonAsync("/api/v1/progress/complete", new { courseId = course, lectureId = $"l{i}" })).EnsureSuccessStatusCode();
+            // The first instance, nudged by the commits, is sending; the second joins while it is under way.
+            await _receiver.WaitForAsync(2);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (_receiver.Requests.Select(r => r.Id).Distinct().Count() < lectures && DateTime.UtcNow < deadline)
+            {
+                await other.RunOnceAsync();
+                await Task.Delay(50);
+            }
+            // A pass waits for the one in progress, so after these neither instance is still sending.
+            await Dispatcher.RunOnceAsync();
+            await other.RunOnceAsync();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await ticking;
+        }
+
+        var sent = _receiver.Requests.GroupBy(r => r.Id).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(lectures, sent.Count);
+        Assert.All(sent, s => Assert.Equal(1, s.Value));
+        var deliveries = await Store.ListDeliveriesAsync(Guid.Parse(endpoint), 100);
+        Assert.Equal(lectures, deliveries.Count);
+        Assert.All(deliveries, d => Assert.Equal((DeliveryStatus.Delivered, 1), (d.Status, d.Attempts)));
     }
 }
 

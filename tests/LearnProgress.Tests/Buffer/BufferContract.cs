@@ -54,6 +54,26 @@ public abstract class BufferContract
     }
 
     [Fact]
+    public async Task Learners_that_share_a_call_are_answered_apart_and_one_learners_broken_key_fails_only_that_learner()
+    {
+        RequireServer();
+        var broken = Unique.Id("u");
+        await Db.StringSetAsync(_keys.Activity(broken), "not a hash");
+        var others = Enumerable.Range(0, 20).Select(_ => Unique.Id("u")).ToList();
+
+        // The first call goes at once; what is sent while it is in flight shares the next one (per slot on a cluster).
+        var first = Buffer.RecordAsync(others[0], [Ping("l1", 10, 1_000)]);
+        var failing = Buffer.RecordAsync(broken, [Ping("l1", 10, 1_000)]);
+        var rest = others.Skip(1).Select(user => Buffer.RecordAsync(user, [Ping("l1", 20, 2_000)])).ToList();
+
+        await first;
+        await Assert.ThrowsAsync<RedisServerException>(() => failing);
+        await Task.WhenAll(rest);
+        foreach (var user in others.Skip(1))
+            Assert.Equal(20, (await Buffer.ReadAsync(user, _course))["l1"].Position);
+    }
+
+    [Fact]
     public async Task A_late_ping_never_moves_resume_back_nor_lowers_furthest()
     {
         RequireServer();

@@ -100,4 +100,19 @@ public sealed class WebhookRulesTests
         Assert.Equal(DeliveryStatus.Delivered, outcome.Status);
         Assert.Null(outcome.FailingSince);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(60)]
+    public void A_claims_lease_covers_its_whole_batch_sent_in_turn_and_a_sends_lease_outlasts_the_send(int timeoutSeconds)
+    {
+        var timeout = TimeSpan.FromSeconds(timeoutSeconds);
+
+        var claim = DeliveryLeases.ForClaim(timeout, DeliveryLeases.ClaimBatch);
+        var send = DeliveryLeases.ForSend(timeout);
+
+        Assert.True(claim > timeout * DeliveryLeases.ClaimBatch, $"{claim} does not cover {DeliveryLeases.ClaimBatch} sends of {timeout}.");
+        Assert.True(send > timeout && send <= claim, $"{send} for a send of {timeout}.");
+    }
 }

@@ -16,6 +16,7 @@ namespace LearnProgress.Tests.Infrastructure;
 /// </summary>
 public sealed class MongoServer : IAsyncLifetime
 {
+    private const string ReplicaSet = "rs0";
     private readonly List<string> _databases = [];
     private MongoDbContainer? _container;
     private MongoClient? _client;
@@ -70,14 +71,16 @@ public sealed class MongoServer : IAsyncLifetime
         var uri = Environment.GetEnvironmentVariable("MONGODB_URI");
         if (string.IsNullOrEmpty(uri))
         {
-            var (container, failure) = await Containers.TryStartAsync(() => new MongoDbBuilder("mongo:8.0").WithReplicaSet().Build());
+            var (container, failure) = await Containers.TryStartAsync(() => new MongoDbBuilder("mongo:8.0").WithReplicaSet(ReplicaSet).Build());
             if (container is null)
             {
                 _unavailable = $"MongoDB unavailable: MONGODB_URI is not set and {failure}";
                 return;
             }
             _container = container;
-            uri = container.GetConnectionString();
+            // Testcontainers connects directly (the member's address is the container's own, not the mapped port) and
+            // leaves the set unnamed; named, the service takes the replica-set paths production takes (change streams).
+            uri = new MongoUrlBuilder(container.GetConnectionString()) { ReplicaSetName = ReplicaSet }.ToString();
         }
         ConnectionString = uri;
         var settings = MongoClientSettings.FromConnectionString(uri);

@@ -67,7 +67,7 @@ public abstract class AssessmentStoreContract
         Assert.Equal(first.Attempt.Result.Score, again.Attempt.Result.Score);
         Assert.Equal(first.Attempt.Result.Skills, again.Attempt.Result.Skills);
         Assert.Single(await Store.ReadLearnerAttemptsAsync(_user));
-        var stored = (await Events.ReadAfterAsync(0, 100_000)).Select(e => e.Event).Where(e => e.UserId == _user).ToList();
+        var stored = (await Events.ReadAfterAsync(0, 100_000)).Events.Select(e => e.Event).Where(e => e.UserId == _user).ToList();
         Assert.Equal(first.Events.Select(e => e.Id).Order(), stored.Select(e => e.Id).Order());
         Assert.Contains(stored, e => e.Type == EventTypes.QuizPassed);
     }

@@ -24,6 +24,15 @@ public sealed class MongoSettingsTests
             (settings.ServerSelectionTimeout, settings.ConnectTimeout, settings.SocketTimeout));
     }
 
+    [Fact]
+    public void Bounds_the_connection_string_names_are_kept()
+    {
+        var settings = MongoStorageExtensions.ClientSettings(
+            new MongoUrl("mongodb://db.example:27017/learnprogress?serverSelectionTimeoutMS=500&connectTimeoutMS=700&socketTimeoutMS=900"));
+        Assert.Equal((TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(700), TimeSpan.FromMilliseconds(900)),
+            (settings.ServerSelectionTimeout, settings.ConnectTimeout, settings.SocketTimeout));
+    }
+
     [Theory]
     [InlineData("mongodb://db.example:27017/learnprogress?replicaSet=rs0", CheckQueuedJobsStrategy.Watch)]
     [InlineData("mongodb://db.example:27017/learnprogress", CheckQueuedJobsStrategy.TailNotificationsCollection)]

@@ -49,13 +49,25 @@ public sealed class MongoWebhookModelTests
     }
 
     [Fact]
-    public void A_claim_takes_only_a_pending_due_delivery_of_an_enabled_endpoint_whose_lease_has_lapsed()
+    public void A_claim_takes_only_a_pending_due_delivery_of_an_enabled_endpoint_whose_lease_has_lapsed_by_the_servers_clock()
     {
         AssertBson($$"""
-            { "status": 0, "nextAttemptAt": { "$lte": { "$date": "2026-05-04T08:00:00Z" } },
-              "leasedUntil": { "$lte": { "$date": "2026-05-04T08:00:00Z" } }, "endpointId": { "$in": ["{{EndpointId}}"] } }
+            { "status": 0, "nextAttemptAt": { "$lte": { "$date": "2026-05-04T08:00:00Z" } }, "endpointId": { "$in": ["{{EndpointId}}"] },
+              "$expr": { "$lte": ["$leasedUntil", "$$NOW"] } }
             """, WebhookModels.Due(At, [EndpointId.ToString()]));
-        AssertBson("""{ "$set": { "leasedUntil": { "$date": "2026-05-04T08:00:20Z" } } }""", WebhookModels.Lease(At.AddSeconds(20)));
+        AssertBson("""
+            { "u": [ { "$set": { "leasedUntil": { "$add": ["$$NOW", NumberLong(20000)] },
+                                 "lease": { "$add": [ { "$ifNull": ["$lease", NumberLong(0)] }, NumberLong(1) ] } } } ] }
+            """, new BsonDocument("u", WebhookModels.Claim(TimeSpan.FromSeconds(20)).Render(Args)));
+    }
+
+    [Fact]
+    public void A_renewal_and_a_record_need_the_latest_claims_lease_number_and_a_renewal_sets_the_lease_by_the_servers_clock()
+    {
+        AssertBson($$"""{ "_id": "{{DeliveryId}}", "lease": NumberLong(7), "status": 0 }""", WebhookModels.Held(DeliveryId, 7, pendingOnly: true));
+        AssertBson($$"""{ "_id": "{{DeliveryId}}", "lease": NumberLong(7) }""", WebhookModels.Held(DeliveryId, 7, pendingOnly: false));
+        AssertBson("""{ "u": [ { "$set": { "leasedUntil": { "$add": ["$$NOW", NumberLong(6000)] } } } ] }""",
+            new BsonDocument("u", WebhookModels.Renew(TimeSpan.FromSeconds(6)).Render(Args)));
     }
 
     [Fact]

@@ -22,10 +22,10 @@ public sealed class SqliteEventLogTests(SqliteFile file) : IClassFixture<SqliteF
         var log = new SqliteEventLog(file.Database);
         var all = new List<StoredEvent>();
         long after = 0;
-        while (await log.ReadAfterAsync(after, 3) is { Count: > 0 } page)
+        while (await log.ReadAfterAsync(after, 3) is { Events.Count: > 0 } page)
         {
-            all.AddRange(page);
-            after = page[^1].Sequence;
+            all.AddRange(page.Events);
+            after = page.Next;
         }
         return all.Where(e => e.Event.UserId == _user).ToList();
     }
@@ -59,5 +59,28 @@ public sealed class SqliteEventLogTests(SqliteFile file) : IClassFixture<SqliteF
 
         Assert.Empty(await Mine());
         Assert.Empty(await file.Record.ReadActivityAsync(_user, day, day));
+    }
+
+    [Fact]
+    public async Task Erasing_a_learner_whose_events_sit_between_anothers_lets_the_feed_read_on_at_once()
+    {
+        var erased = Unique.Id("u");
+        var b1 = Event("1", At);
+        var (a1, a2) = (LearningEvent.Create(EventTypes.LectureCompleted, erased, "1", At, new { userId = erased }),
+            LearningEvent.Create(EventTypes.LectureCompleted, erased, "2", At, new { userId = erased }));
+        var b2 = Event("2", At);
+        await Save(b1);
+        await file.Record.Store.ApplyAsync(RecordChange.Mark(erased, DateOnly.FromDateTime(At.UtcDateTime)), _ => RecordPlan.Empty with { Events = [a1, a2] });
+        await Save(b2);
+        var log = new SqliteEventLog(file.Database);
+        var before = (await log.ReadAfterAsync(0, 1000)).Events.Single(e => e.Event == b1).Sequence;
+        var announcement = EventTypes.Erased(erased, At);
+
+        await new SqliteLearnerData(file.Database).EraseAsync(erased, announcement);
+        var page = await log.ReadAfterAsync(before, 1000);
+
+        Assert.Equal([b2, announcement], page.Events.Select(e => e.Event));
+        Assert.Equal(page.Events[^1].Sequence, page.Next);
+        Assert.DoesNotContain(page.Events, e => e.Event.UserId == erased);
     }
 }
