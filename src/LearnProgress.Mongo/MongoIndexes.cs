@@ -50,6 +50,13 @@ public static class MongoIndexes
         new BsonDocumentIndexKeysDefinition<BsonDocument>(new BsonDocument { { Achievements.UserId, 1 }, { Achievements.AchievementId, 1 } }),
         new CreateIndexOptions { Name = "userId_achievementId", Unique = true });
 
+    /// <summary>A learner's attempts, in the order mastery folds them.</summary>
+    public static readonly CreateIndexModel<BsonDocument> AttemptsByLearner = Index(
+        new BsonDocument { { Attempts.UserId, 1 }, { Attempts.SubmittedAt, 1 } }, "userId_submittedAt");
+
+    /// <summary>Quiz analytics read a course's attempts by this.</summary>
+    public static readonly CreateIndexModel<BsonDocument> AttemptsByCourse = Index(new BsonDocument(Attempts.CourseId, 1), "courseId");
+
     /// <summary>Creating an index that exists with the same definition is a no-op, so every instance runs this at start-up.</summary>
     public static async Task CreateAsync(IMongoDatabase database, CancellationToken cancellationToken = default)
     {
@@ -65,6 +72,8 @@ public static class MongoIndexes
             .CreateManyAsync([AttemptsByEndpoint, AttemptsByEvent], cancellationToken);
         await database.GetCollection<BsonDocument>(Achievements.Collection).Indexes
             .CreateOneAsync(AchievementsByLearner, cancellationToken: cancellationToken);
+        await database.GetCollection<BsonDocument>(Attempts.Collection).Indexes
+            .CreateManyAsync([AttemptsByLearner, AttemptsByCourse], cancellationToken);
     }
 
     private static CreateIndexModel<BsonDocument> Index(BsonDocument keys, string name) =>

@@ -43,6 +43,8 @@ public sealed class MongoLearnerData(IMongoDatabase database) : ILearnerData
         await _database.GetCollection<BsonDocument>(Activity.Collection).DeleteManyAsync(EraseFilters.Activity(userId), cancellationToken);
         await _database.GetCollection<BsonDocument>(Learners.Collection).DeleteOneAsync(EraseFilters.Learner(userId), cancellationToken);
         await _database.GetCollection<BsonDocument>(Achievements.Collection).DeleteManyAsync(EraseFilters.Achievements(userId), cancellationToken);
+        // Mastery is folded from the attempts on each read, so removing them removes it.
+        await _database.GetCollection<BsonDocument>(Attempts.Collection).DeleteManyAsync(EraseFilters.QuizAttempts(userId), cancellationToken);
         var learnerEvents = await events.Find(EraseFilters.Events(userId))
             .Project(new BsonDocument { { Id, 1 }, { MongoNames.Events.Sequence, 1 }, { MongoNames.Events.SequencedAt, 1 } })
             .ToListAsync(cancellationToken);
@@ -79,6 +81,7 @@ public static class EraseFilters
     public static BsonDocument Learner(string userId) => new(Id, userId);
     public static BsonDocument Events(string userId) => new(MongoNames.Events.UserId, userId);
     public static BsonDocument Achievements(string userId) => new(MongoNames.Achievements.UserId, userId);
+    public static BsonDocument QuizAttempts(string userId) => new(MongoNames.Attempts.UserId, userId);
     public static BsonDocument Deliveries(IEnumerable<string> eventIds) => new(WebhookDeliveries.EventId, new BsonDocument("$in", new BsonArray(eventIds)));
     public static BsonDocument Attempts(IEnumerable<string> eventIds) => new(WebhookAttempts.EventId, new BsonDocument("$in", new BsonArray(eventIds)));
 }

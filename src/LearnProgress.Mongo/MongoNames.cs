@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using MongoDB.Driver;
 
 namespace LearnProgress.Mongo;
@@ -155,6 +156,39 @@ public static class MongoNames
         public const string UserId = "userId";
         public const string AchievementId = "achievementId";
         public const string Day = "day";
+    }
+
+    /// <summary>One document per skill (_id = skillId).</summary>
+    public static class Skills
+    {
+        public const string Collection = "skills";
+        public const string Name = "name";
+        public const string Description = "description";
+    }
+
+    /// <summary>One document per quiz (_id = "courseId/quizId"; ids cannot contain '/'), with its items.</summary>
+    public static class Quizzes
+    {
+        public const string Collection = "quizzes";
+        public const string CourseId = "courseId";
+        public const string QuizId = "quizId";
+
+        public static string Key(string courseId, string quizId) => $"{courseId}/{quizId}";
+    }
+
+    /// <summary>
+    /// One document per attempt, _id = {userId, attemptId} (unique: a retried attempt collides instead of counting
+    /// twice), with the scored items and the answer given.
+    /// </summary>
+    public static class Attempts
+    {
+        public const string Collection = "attempts";
+        public const string UserId = "userId";
+        public const string AttemptId = "attemptId";
+        public const string CourseId = "courseId";
+        public const string SubmittedAt = "submittedAt";
+
+        public static BsonDocument Key(string userId, string attemptId) => new() { { UserId, userId }, { AttemptId, attemptId } };
     }
 
     public const string Id = "_id";

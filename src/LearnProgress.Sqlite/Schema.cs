@@ -59,6 +59,25 @@ internal static class Schema
             course_id TEXT PRIMARY KEY,
             body TEXT NOT NULL
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS skills (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            description TEXT
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS quizzes (
+            course_id TEXT NOT NULL,
+            quiz_id TEXT NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (course_id, quiz_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS attempts (
+            user_id TEXT NOT NULL,
+            attempt_id TEXT NOT NULL,
+            course_id TEXT NOT NULL,
+            submitted_at INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (user_id, attempt_id)
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS events (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             id TEXT NOT NULL UNIQUE,
@@ -97,6 +116,7 @@ internal static class Schema
     public const string CreateIndexes = """
         CREATE INDEX IF NOT EXISTS lecture_progress_completed_on ON lecture_progress (user_id, completed_on) WHERE completed_on IS NOT NULL;
         CREATE INDEX IF NOT EXISTS lecture_progress_by_course ON lecture_progress (course_id);
+        CREATE INDEX IF NOT EXISTS attempts_by_course ON attempts (course_id);
         """;
 
     // WAL survives a killed process with synchronous=NORMAL; only a power loss can drop the last commits. A flush
@@ -185,6 +205,7 @@ internal static class Schema
         DELETE FROM learners WHERE user_id = @user;
         DELETE FROM day_marks WHERE user_id = @user;
         DELETE FROM achievements WHERE user_id = @user;
+        DELETE FROM attempts WHERE user_id = @user;
         DELETE FROM webhook_attempts WHERE event_id IN (SELECT id FROM events WHERE user_id = @user);
         DELETE FROM webhook_deliveries WHERE event_id IN (SELECT id FROM events WHERE user_id = @user);
         DELETE FROM events WHERE user_id = @user;
@@ -221,4 +242,26 @@ internal static class Schema
         """;
     public const string DeleteLecture = "DELETE FROM lectures WHERE course_id = @course AND lecture_id = @lecture;";
     public static string ShiftLectureCount(int by) => $"UPDATE courses SET total_lectures = total_lectures + {by} WHERE id = @course;";
+
+    public const string PutSkill = """
+        INSERT INTO skills (id, name, description) VALUES (@id, @name, @description)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, description = excluded.description;
+        """;
+    public const string SkillExists = "SELECT 1 FROM skills WHERE id = @id;";
+    public const string ListSkills = "SELECT id AS Id, name AS Name, description AS Description FROM skills ORDER BY id;";
+
+    public const string QuizExists = "SELECT 1 FROM quizzes WHERE course_id = @course AND quiz_id = @quiz;";
+    public const string PutQuiz = """
+        INSERT INTO quizzes (course_id, quiz_id, body) VALUES (@course, @quiz, @body)
+        ON CONFLICT (course_id, quiz_id) DO UPDATE SET body = excluded.body;
+        """;
+    public const string ReadQuiz = "SELECT body FROM quizzes WHERE course_id = @course AND quiz_id = @quiz;";
+    public const string ListQuizzes = "SELECT body FROM quizzes WHERE course_id = @course ORDER BY quiz_id;";
+
+    public const string ReadAttempt = "SELECT body FROM attempts WHERE user_id = @user AND attempt_id = @attempt;";
+    public const string InsertAttempt = """
+        INSERT INTO attempts (user_id, attempt_id, course_id, submitted_at, body) VALUES (@user, @attempt, @course, @submittedAt, @body);
+        """;
+    public const string ReadLearnerAttempts = "SELECT body FROM attempts WHERE user_id = @user ORDER BY submitted_at, attempt_id;";
+    public const string ReadCourseAttempts = "SELECT body FROM attempts WHERE course_id = @course ORDER BY submitted_at, attempt_id;";
 }

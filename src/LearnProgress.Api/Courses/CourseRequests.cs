@@ -9,7 +9,11 @@ public sealed record PutLectureRequest(string? Title, double? DurationSeconds);
 
 public sealed record LectureResponse(string Id, string Title, double DurationSeconds);
 
-public sealed record CourseResponse(string Id, string Title, int TotalLectures, IReadOnlyList<LectureResponse> Lectures);
+/// <summary>A course: its lectures (which alone decide completion) and its quizzes.</summary>
+public sealed record CourseResponse(string Id, string Title, int TotalLectures, IReadOnlyList<LectureResponse> Lectures)
+{
+    public IReadOnlyList<Assessments.QuizResponse> Quizzes { get; init; } = [];
+}
 
 public sealed class CreateCourseValidator : AbstractValidator<CreateCourseRequest>
 {

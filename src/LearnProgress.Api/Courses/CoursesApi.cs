@@ -13,7 +13,7 @@ public static class CoursesApi
     public static RouteGroupBuilder MapCoursesApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/courses").WithTags("Courses");
-        group.MapGet("/{courseId}", GetCourse).WithSummary("A course with its lectures and totalLectures.");
+        group.MapGet("/{courseId}", GetCourse).WithSummary("A course with its lectures, totalLectures and quizzes.");
         group.MapPost("/", CreateCourse).RequireAuthorization(AuthExtensions.AdminPolicy);
         group.MapPut("/{courseId}/lectures/{lectureId}", PutLecture).RequireAuthorization(AuthExtensions.AdminPolicy);
         group.MapDelete("/{courseId}/lectures/{lectureId}", DeleteLecture).RequireAuthorization(AuthExtensions.AdminPolicy);
@@ -21,11 +21,13 @@ public static class CoursesApi
     }
 
     public static async Task<Results<Ok<CourseResponse>, ProblemHttpResult>> GetCourse(
-        string courseId, CatalogCache catalog, CancellationToken ct)
+        string courseId, CatalogCache catalog, IAssessmentStore assessments, CancellationToken ct)
     {
         if (!Ids.IsValid(courseId)) return InvalidId("courseId");
         var course = await catalog.GetAsync(courseId, ct);
-        return course is null ? UnknownCourse(courseId) : TypedResults.Ok(ToResponse(course));
+        if (course is null) return UnknownCourse(courseId);
+        var quizzes = await assessments.ListQuizzesAsync(courseId, ct);
+        return TypedResults.Ok(ToResponse(course) with { Quizzes = quizzes.Select(Assessments.QuizResponse.From).ToList() });
     }
 
     public static async Task<Results<Created<CourseResponse>, ProblemHttpResult>> CreateCourse(

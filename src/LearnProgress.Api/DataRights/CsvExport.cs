@@ -28,6 +28,16 @@ public static class CsvExport
             Write(zip, "runs.csv", ["start", "end", "length"], export.Runs.Select(r => new[] { Date(r.Start), Date(r.End), Number(r.Length) }));
             Write(zip, "completions.csv", ["courseId", "lectureId", "date"],
                 export.Completions.Select(c => new[] { c.CourseId, c.LectureId, Date(c.Date) }));
+            Write(zip, "attempts.csv", ["attemptId", "courseId", "quizId", "startedAt", "submittedAt", "score", "maxScore", "percent", "passed"],
+                export.Attempts.Select(a => new[]
+                {
+                    a.AttemptId, a.CourseId, a.QuizId, Number(a.StartedAt), Number(a.SubmittedAt), Number(a.Result.Score), Number(a.Result.MaxScore),
+                    Number(a.Result.Percent), a.Passed ? "true" : "false",
+                }));
+            Write(zip, "attempt-items.csv", ["attemptId", "itemId", "points", "maxPoints", "skills"],
+                export.Attempts.SelectMany(a => a.Items.Select(i => new[] { a.AttemptId, i.ItemId, Number(i.Points), Number(i.MaxPoints), string.Join(' ', i.Skills) })));
+            Write(zip, "skills.csv", ["skillId", "mastery", "mastered", "observations", "lastAssessed"],
+                export.Skills.Select(s => new[] { s.SkillId, Number(Math.Round(s.Mastery, 4)), s.Mastered ? "true" : "false", Number(s.Observations), Number(s.LastAssessed) }));
         }
         return memory.ToArray();
     }

@@ -25,6 +25,10 @@ public static class XapiExport
     public const string PlayedSegments = Profile + "/extensions/played-segments";
     public const string Progress = Profile + "/extensions/progress";
     public const string Length = Profile + "/extensions/length";
+    public const string Scored = "http://adlnet.gov/expapi/verbs/scored";
+    public const string Passed = "http://adlnet.gov/expapi/verbs/passed";
+    public const string Failed = "http://adlnet.gov/expapi/verbs/failed";
+    public const string AssessmentType = "http://adlnet.gov/expapi/activities/assessment";
 
     public static JsonArray Statements(LearnerExport export, string homePage)
     {
@@ -48,21 +52,42 @@ public static class XapiExport
                         DateTimeOffset.FromUnixTimeMilliseconds(LearnerClock.StartOf(day, zone)),
                         new JsonObject { [Time] = Round(lecture.Position), [PlayedSegments] = segments, [Progress] = 1 }, completed: true));
             }
+        foreach (var attempt in export.Attempts)
+        {
+            // One scored statement per attempt, then passed or failed: the pair the cmi5/ADL vocabulary uses for a scored test.
+            var activity = $"{homePage}/courses/{attempt.CourseId}/quizzes/{attempt.QuizId}";
+            var at = DateTimeOffset.FromUnixTimeMilliseconds(attempt.SubmittedAt);
+            var score = Score(attempt);
+            statements.Add(Statement(export.LearnerId, homePage, Scored, "scored", activity, at, new JsonObject(), score: score,
+                key: attempt.AttemptId, type: AssessmentType, success: attempt.Passed));
+            statements.Add(Statement(export.LearnerId, homePage, attempt.Passed ? Passed : Failed, attempt.Passed ? "passed" : "failed", activity, at,
+                new JsonObject(), score: Score(attempt), key: attempt.AttemptId, type: AssessmentType, success: attempt.Passed));
+        }
         return statements;
     }
+
+    private static JsonObject Score(Core.Assessments.StoredAttempt attempt) => new()
+    {
+        ["scaled"] = attempt.Result.MaxScore <= 0 ? 0 : Math.Round(attempt.Result.Score / attempt.Result.MaxScore, 4),
+        ["raw"] = attempt.Result.Score,
+        ["min"] = 0,
+        ["max"] = attempt.Result.MaxScore,
+    };
 
     /// <summary>The profile's form: <c>start[.]end[,]start[.]end</c>.</summary>
     public static string Segments(IReadOnlyList<Coverage.Interval> intervals) =>
         string.Join("[,]", intervals.Select(i => string.Create(CultureInfo.InvariantCulture, $"{i.Start:0.###}[.]{i.End:0.###}")));
 
     private static JsonObject Statement(string learner, string homePage, string verb, string verbName, string activity, DateTimeOffset at,
-        JsonObject extensions, bool completed = false)
+        JsonObject extensions, bool completed = false, JsonObject? score = null, string? key = null, string type = VideoType, bool? success = null)
     {
         var result = new JsonObject { ["extensions"] = extensions };
         if (completed) result["completion"] = true;
+        if (score is not null) result["score"] = score;
+        if (success is { } s) result["success"] = s;
         return new JsonObject
         {
-            ["id"] = DeterministicId($"{learner}\n{verb}\n{activity}").ToString(),
+            ["id"] = DeterministicId(key is null ? $"{learner}\n{verb}\n{activity}" : $"{learner}\n{verb}\n{activity}\n{key}").ToString(),
             ["version"] = "1.0.3",
             ["actor"] = new JsonObject
             {
@@ -74,13 +99,13 @@ public static class XapiExport
             {
                 ["objectType"] = "Activity",
                 ["id"] = activity,
-                ["definition"] = new JsonObject { ["type"] = VideoType },
+                ["definition"] = new JsonObject { ["type"] = type },
             },
             ["result"] = result,
-            ["context"] = new JsonObject
-            {
-                ["contextActivities"] = new JsonObject { ["category"] = new JsonArray(new JsonObject { ["id"] = Profile }) },
-            },
+            // Only video statements follow the video profile.
+            ["context"] = type == VideoType
+                ? new JsonObject { ["contextActivities"] = new JsonObject { ["category"] = new JsonArray(new JsonObject { ["id"] = Profile }) } }
+                : new JsonObject(),
             ["timestamp"] = at.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
         };
     }

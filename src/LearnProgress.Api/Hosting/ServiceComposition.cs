@@ -1,5 +1,6 @@
 using LearnProgress.Api.Achievements;
 using LearnProgress.Api.Analytics;
+using LearnProgress.Api.Assessments;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.DataRights;
 using LearnProgress.Api.Events;
@@ -58,6 +59,7 @@ public static class ServiceComposition
         app.MapDataRightsApi();
         app.MapAnalyticsApi();
         app.MapCoursesApi();
+        app.MapAssessmentsApi();
         app.MapOperationsApi();
         app.MapLearningEvents();
         app.MapAchievements();

@@ -14,6 +14,9 @@ public sealed class ProgressHub(HubPresence presence) : Microsoft.AspNetCore.Sig
     public const string ProgressUpdated = "progressUpdated";
     public const string LectureCompleted = "lectureCompleted";
     public const string AchievementAwarded = "achievementAwarded";
+    public const string AttemptSubmitted = "attemptSubmitted";
+    public const string QuizPassed = "quizPassed";
+    public const string SkillMastered = "skillMastered";
 
     public override Task OnConnectedAsync()
     {

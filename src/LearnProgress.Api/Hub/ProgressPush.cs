@@ -40,6 +40,9 @@ public sealed partial class ProgressPush(
             {
                 EventTypes.LectureCompleted => ProgressHub.LectureCompleted,
                 EventTypes.AchievementAwarded => ProgressHub.AchievementAwarded,
+                EventTypes.AttemptSubmitted => ProgressHub.AttemptSubmitted,
+                EventTypes.QuizPassed => ProgressHub.QuizPassed,
+                EventTypes.SkillMastered => ProgressHub.SkillMastered,
                 _ => null,
             };
             if (method is null || !presence.IsListening(e.UserId)) continue;

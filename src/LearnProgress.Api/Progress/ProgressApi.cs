@@ -6,6 +6,7 @@ using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Security;
 using LearnProgress.Core;
+using LearnProgress.Core.Assessments;
 using LearnProgress.Core.Record;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
@@ -93,12 +94,15 @@ public static class ProgressApi
     }
 
     public static async Task<Results<Ok<CourseProgressView>, ProblemHttpResult>> Get(
-        string courseId, ClaimsPrincipal user, CatalogCache catalog, LearnerZones zones, LearningRecord record, CancellationToken ct)
+        string courseId, ClaimsPrincipal user, CatalogCache catalog, LearnerZones zones, LearningRecord record, IAssessmentStore assessments,
+        CancellationToken ct)
     {
         if (!Ids.IsValid(courseId)) return CoursesApi.InvalidId("courseId");
         var course = await catalog.GetAsync(courseId, ct);
         if (course is null) return CoursesApi.UnknownCourse(courseId);
         var learner = user.Id();
-        return TypedResults.Ok(await record.CourseAsync(learner, course, await zones.GetAsync(learner, ct), ct));
+        var attempts = assessments.ReadLearnerAttemptsAsync(learner, ct);
+        var view = await record.CourseAsync(learner, course, await zones.GetAsync(learner, ct), ct);
+        return TypedResults.Ok(view.WithAssessment(CourseAssessment.Of(await attempts, courseId)));
     }
 }

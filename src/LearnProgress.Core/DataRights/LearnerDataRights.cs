@@ -11,13 +11,15 @@ namespace LearnProgress.Core.DataRights;
 /// is held, so no flush can write back what it read before the erase.
 /// </summary>
 public sealed class LearnerDataRights(
-    IProgressBuffer buffer, ILearnerData store, ILearnerSettings settings, ICourseLookup catalog, CompletionRule rule, TimeProvider time)
+    IProgressBuffer buffer, ILearnerData store, ILearnerSettings settings, ICourseLookup catalog, CompletionRule rule, TimeProvider time,
+    IAssessmentStore assessments)
 {
     public async Task<LearnerExport> ExportAsync(string userId, CancellationToken ct = default)
     {
         var holdingsTask = store.ReadAllAsync(userId, ct);
         var weekStartTask = settings.GetWeekStartAsync(userId, ct);
         var activityTask = buffer.ReadActivityAsync(userId, ct);
+        var attemptsTask = assessments.ReadLearnerAttemptsAsync(userId, ct);
         var buffered = await buffer.ReadCoursesAsync(userId, ct);
         var holdings = await holdingsTask;
         var bufferedDays = await activityTask;
@@ -62,7 +64,11 @@ public sealed class LearnerDataRights(
         var runs = Streaks.Extend(holdings.Runs, active).OrderBy(r => r.Start).ToList();
 
         return new LearnerExport(userId, time.GetUtcNow(), new ExportedSettings(zone.HasIanaId ? zone.Id : "UTC", await weekStartTask is { } weekStart ? WeekDays.Name(weekStart) : null), courses, days, runs,
-            completions.OrderBy(c => c.Date).ThenBy(c => c.CourseId, StringComparer.Ordinal).ThenBy(c => c.LectureId, StringComparer.Ordinal).ToList());
+            completions.OrderBy(c => c.Date).ThenBy(c => c.CourseId, StringComparer.Ordinal).ThenBy(c => c.LectureId, StringComparer.Ordinal).ToList())
+        {
+            Attempts = await attemptsTask,
+            Skills = Assessments.Mastery.PerSkill(await attemptsTask),
+        };
     }
 
     /// <summary>

@@ -11,7 +11,14 @@ public sealed record LearnerExport(
     IReadOnlyList<ExportedCourse> Courses,
     IReadOnlyList<ExportedDay> Days,
     IReadOnlyList<DayRun> Runs,
-    IReadOnlyList<ExportedCompletion> Completions);
+    IReadOnlyList<ExportedCompletion> Completions)
+{
+    /// <summary>Every quiz attempt, as stored (items, score and the answer given), oldest first.</summary>
+    public IReadOnlyList<Assessments.StoredAttempt> Attempts { get; init; } = [];
+
+    /// <summary>Mastery per skill, folded from <see cref="Attempts"/>.</summary>
+    public IReadOnlyList<Assessments.SkillMastery> Skills { get; init; } = [];
+}
 
 /// <summary>The learner's settings; <see cref="WeekStart"/> (monday … sunday) is null until the learner chose a day.</summary>
 public sealed record ExportedSettings(string TimeZone, string? WeekStart);

@@ -51,9 +51,13 @@ public static class EventTypes
     public const string StreakMilestone = "streak.milestone";
     public const string AchievementAwarded = "achievement.awarded";
     public const string LearnerErased = "learner.erased";
+    public const string AttemptSubmitted = "attempt.submitted";
+    public const string QuizPassed = "quiz.passed";
+    public const string SkillMastered = "skill.mastered";
 
     /// <summary>The types a webhook endpoint may subscribe to; extended when a type is added.</summary>
-    public static readonly IReadOnlyList<string> All = [LectureCompleted, CourseCompleted, StreakMilestone, AchievementAwarded, LearnerErased];
+    public static readonly IReadOnlyList<string> All =
+        [LectureCompleted, CourseCompleted, StreakMilestone, AchievementAwarded, LearnerErased, AttemptSubmitted, QuizPassed, SkillMastered];
 
     /// <summary>
     /// <c>learner.erased</c>: the learner's id only, so downstream systems erase their copies. The event is kept apart
@@ -94,3 +98,10 @@ public sealed record CourseCompletedData(string UserId, string CourseId, DateOnl
 public sealed record StreakMilestoneData(string UserId, int Length, DateOnly Start, DateOnly Day);
 
 public sealed record AchievementAwardedData(string UserId, string AchievementId, string Title, DateOnly Day);
+
+public sealed record AttemptSubmittedData(
+    string UserId, string AttemptId, string CourseId, string QuizId, double Score, double MaxScore, double Percent, bool Passed, long SubmittedAt);
+
+public sealed record QuizPassedData(string UserId, string CourseId, string QuizId, string AttemptId, double Percent);
+
+public sealed record SkillMasteredData(string UserId, string SkillId, double Mastery, string AttemptId);

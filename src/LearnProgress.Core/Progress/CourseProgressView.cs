@@ -17,6 +17,27 @@ public sealed record CourseProgressView(
     double CompletionPercentage,
     IReadOnlyDictionary<string, LectureProgressView> Lectures)
 {
+    /// <summary>Mean over attempted quizzes of each quiz's best percent; null before any attempt.</summary>
+    public double? AverageScore { get; init; }
+
+    /// <summary>Quizzes of the course with a passed attempt.</summary>
+    public int QuizzesPassed { get; init; }
+
+    /// <summary>advanced, proficient, developing or beginner from the latest five quiz percents; null before any attempt.</summary>
+    public string? Readiness { get; init; }
+
+    /// <summary>Least-squares slope of the latest five quiz percents, points per attempt; null with fewer than two.</summary>
+    public double? Trend { get; init; }
+
+    /// <summary>The view with the learner's quizzes in the course; completion stays the lectures' alone.</summary>
+    public CourseProgressView WithAssessment(Assessments.CourseAssessment quizzes) => this with
+    {
+        AverageScore = quizzes.AverageScore,
+        QuizzesPassed = quizzes.QuizzesPassed,
+        Readiness = quizzes.Readiness,
+        Trend = quizzes.Trend,
+    };
+
     /// <param name="progress">Merged progress per lecture, completion already decided.</param>
     public static CourseProgressView Build(Course course, IReadOnlyDictionary<string, LectureProgress> progress)
     {

@@ -50,7 +50,20 @@ public abstract class DataRightsContract : IAsyncLifetime
             (await learner.PostAsJsonAsync("/api/v1/progress/batch", new { pings = chunk })).EnsureSuccessStatusCode();
     }
 
-    /// <summary>A learner with stored and buffered progress, a zone, a mark and an explicit completion.</summary>
+    private static readonly string[] QuizSkills = ["dr-skill"];
+
+    /// <summary>A quiz (one item of 4 points observing one skill) in the course, for attempts.</summary>
+    private async Task QuizAsync(string course)
+    {
+        using var admin = App.Admin();
+        (await admin.PutAsJsonAsync("/api/v1/skills/dr-skill", new { name = "Data rights skill" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"/api/v1/courses/{course}/quizzes/q1", new
+        {
+            title = "Quiz", passPercent = 50, items = new[] { new { itemId = "i1", maxPoints = 4, skills = QuizSkills } },
+        })).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>A learner with stored and buffered progress, a zone, a mark, an explicit completion and a quiz attempt (3 of 4 points).</summary>
     private async Task<string> LearnerWithHistoryAsync(string user)
     {
         var course = await App.CreateCourseAsync(100, 200, 300);
@@ -62,6 +75,12 @@ public abstract class DataRightsContract : IAsyncLifetime
         await WatchAsync(learner, course, "l2", 20, 60);
         (await learner.PostAsJsonAsync("/api/v1/progress/complete", new { courseId = course, lectureId = "l3" })).EnsureSuccessStatusCode();
         (await learner.PostAsync("/api/v1/progress/heatmap/mark", null)).EnsureSuccessStatusCode();
+        await QuizAsync(course);
+        (await learner.PostAsJsonAsync("/api/v1/attempts", new
+        {
+            attemptId = "dr-1", courseId = course, quizId = "q1", startedAt = Now - 60_000, submittedAt = Now,
+            items = new[] { new { itemId = "i1", points = 3 } },
+        })).EnsureSuccessStatusCode();
         return course;
     }
 
@@ -104,6 +123,11 @@ public abstract class DataRightsContract : IAsyncLifetime
         Assert.Equal(("2026-03-10", "2026-03-11"), (run.GetProperty("start").GetString(), run.GetProperty("end").GetString()));
         Assert.Equal([(course, "l1", "2026-03-10"), (course, "l3", "2026-03-11")], before.GetProperty("completions").EnumerateArray()
             .Select(c => (c.GetProperty("courseId").GetString(), c.GetProperty("lectureId").GetString(), c.GetProperty("date").GetString())));
+        var attempt = Assert.Single(before.GetProperty("attempts").EnumerateArray());
+        Assert.Equal(("dr-1", 75.0, true), (attempt.GetProperty("attemptId").GetString(), attempt.GetProperty("result").GetProperty("percent").GetDouble(),
+            attempt.GetProperty("result").GetProperty("passed").GetBoolean()));
+        var skill = Assert.Single(before.GetProperty("skills").EnumerateArray());
+        Assert.Equal(("dr-skill", 1), (skill.GetProperty("skillId").GetString(), skill.GetProperty("observations").GetInt32()));
     }
 
     [Fact]
@@ -120,7 +144,13 @@ public abstract class DataRightsContract : IAsyncLifetime
         Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
         using var zip = new ZipArchive(await response.Content.ReadAsStreamAsync());
         var files = zip.Entries.ToDictionary(e => e.Name, e => new StreamReader(e.Open()).ReadToEnd().Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal(["completions.csv", "days.csv", "lectures.csv", "runs.csv", "settings.csv"], files.Keys.Order());
+        Assert.Equal(["attempt-items.csv", "attempts.csv", "completions.csv", "days.csv", "lectures.csv", "runs.csv", "settings.csv", "skills.csv"],
+            files.Keys.Order());
+        Assert.Equal(["attemptId,courseId,quizId,startedAt,submittedAt,score,maxScore,percent,passed",
+            $"dr-1,{course},q1,{Now - 60_000},{Now},3,4,75,true"], files["attempts.csv"]);
+        Assert.Equal(["attemptId,itemId,points,maxPoints,skills", "dr-1,i1,3,4,dr-skill"], files["attempt-items.csv"]);
+        Assert.Equal("skillId,mastery,mastered,observations,lastAssessed", files["skills.csv"][0]);
+        Assert.StartsWith("dr-skill,", files["skills.csv"][1]);
         Assert.Equal("courseId,lectureId,position,furthest,updatedAt,playedSeconds,coverage,completed,completedOn", files["lectures.csv"][0]);
         Assert.Equal(4, files["lectures.csv"].Length);
         Assert.StartsWith($"{course},l2,60,60,", files["lectures.csv"][2]);
@@ -146,7 +176,12 @@ public abstract class DataRightsContract : IAsyncLifetime
 
         string Verb(JsonElement s) => s.GetProperty("verb").GetProperty("id").GetString()!;
         string Object(JsonElement s) => s.GetProperty("object").GetProperty("id").GetString()!;
-        Assert.Equal(6, statements.Count); // played and paused for l1 and l2 (footage), completed for l1 and l3
+        // played and paused for l1 and l2 (footage), completed for l1 and l3, scored and passed for the attempt
+        Assert.Equal(8, statements.Count);
+        var scored = Assert.Single(statements, s => Verb(s) == "http://adlnet.gov/expapi/verbs/scored");
+        Assert.Equal(0.75, scored.GetProperty("result").GetProperty("score").GetProperty("scaled").GetDouble());
+        Assert.EndsWith($"/courses/{course}/quizzes/q1", Object(scored), StringComparison.Ordinal);
+        Assert.Single(statements, s => Verb(s) == "http://adlnet.gov/expapi/verbs/passed");
         Assert.Equal(statements.Select(s => s.GetProperty("id").GetString()), again.Select(s => s.GetProperty("id").GetString()));
         Assert.Equal(statements.Count, statements.Select(s => s.GetProperty("id").GetString()).Distinct().Count());
         Assert.All(statements, s => Assert.Equal(user, s.GetProperty("actor").GetProperty("account").GetProperty("name").GetString()));
@@ -200,6 +235,7 @@ public abstract class DataRightsContract : IAsyncLifetime
         var empty = await ExportAsync(learner);
         Assert.Equal((0, 0, "UTC"), (empty.GetProperty("courses").GetArrayLength(), empty.GetProperty("days").GetArrayLength(),
             empty.GetProperty("settings").GetProperty("timeZone").GetString()));
+        Assert.Equal((0, 0), (empty.GetProperty("attempts").GetArrayLength(), empty.GetProperty("skills").GetArrayLength()));
 
         // The erase is announced by the learner's id alone; both requests came at the same instant of the injected
         // clock, so they decided the same event id and the store kept one.

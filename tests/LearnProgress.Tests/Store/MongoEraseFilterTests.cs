@@ -14,6 +14,7 @@ public sealed class MongoEraseFilterTests
         Assert.Equal("""{ "_id" : "u-1" }""", EraseFilters.Learner("u-1").ToJson());
         Assert.Equal("""{ "userId" : "u-1" }""", EraseFilters.Events("u-1").ToJson());
         Assert.Equal("""{ "userId" : "u-1" }""", EraseFilters.Achievements("u-1").ToJson());
+        Assert.Equal("""{ "userId" : "u-1" }""", EraseFilters.QuizAttempts("u-1").ToJson());
     }
 
     [Fact]
