@@ -3,6 +3,8 @@ using LearnProgress.Api.Courses;
 using LearnProgress.Api.Learners;
 using LearnProgress.Core;
 using LearnProgress.Core.Achievements;
+using LearnProgress.Core.Assessments;
+using LearnProgress.Core.Events;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Record;
 
@@ -14,7 +16,8 @@ namespace LearnProgress.Api.Achievements;
 /// awards are keyed by learner and achievement, so looking twice awards once.
 /// </summary>
 public sealed partial class AchievementService(
-    AchievementRules rules, IAchievementStore awards, IProgressStore store, CatalogCache catalog, LearnerZones zones, TimeProvider time,
+    AchievementRules rules, IAchievementStore awards, IProgressStore store, IAssessmentStore assessments, CatalogCache catalog, LearnerZones zones,
+    TimeProvider time,
     IServiceProvider services, ILogger<AchievementService> logger) : BackgroundService, IRecordListener
 {
     private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
@@ -22,6 +25,7 @@ public sealed partial class AchievementService(
     public void OnWritten(RecordPlan plan)
     {
         foreach (var user in plan.Completed.Select(c => c.UserId).Concat(plan.Days.Select(d => d.Key.UserId)).Concat(plan.Runs.Select(r => r.UserId))
+                     .Concat(plan.Events.Where(e => e.Type == EventTypes.AttemptSubmitted).Select(e => e.UserId))
                      .Distinct(StringComparer.Ordinal))
             _queue.Writer.TryWrite(user);
     }
@@ -71,7 +75,9 @@ public sealed partial class AchievementService(
         foreach (var (courseId, completed) in await store.ReadCompletedLecturesAsync(userId, ct))
             if (await catalog.GetAsync(courseId, ct) is { Lectures.Count: > 0 } course && course.Lectures.All(l => completed.Contains(l.Id)))
                 courses++;
-        return new LearnerTotals(summary.TotalCompleted, courses, summary.LongestStreak, summary.TotalWatchSeconds);
+        var attempts = await assessments.ReadLearnerAttemptsAsync(userId, ct);
+        return new LearnerTotals(summary.TotalCompleted, courses, summary.LongestStreak, summary.TotalWatchSeconds,
+            Mastery.PerSkill(attempts).Count(s => s.Mastered), AchievementRules.QuizImprovement(attempts));
     }
 
     [LoggerMessage(LogLevel.Error, "Achievements of learner {UserId} could not be evaluated; the next change or read tries again")]

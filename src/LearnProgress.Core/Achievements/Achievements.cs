@@ -9,13 +9,18 @@ public enum AchievementMeasure
     CoursesCompleted,
     LongestStreakDays,
     HoursWatched,
+    /// <summary>Skills whose mastery reached the mastered threshold.</summary>
+    SkillsMastered,
+    /// <summary>The largest rise, in percentage points, from a quiz's first attempt to a later attempt of the same quiz.</summary>
+    QuizImprovementPoints,
 }
 
 /// <summary>One achievement: earned once <see cref="Measure"/> reaches <see cref="Target"/>.</summary>
 public sealed record AchievementRule(string Id, string Title, AchievementMeasure Measure, double Target);
 
 /// <summary>A learner's figures the rules are conditions on, derived from the stored record (never counted on write).</summary>
-public sealed record LearnerTotals(int LecturesCompleted, int CoursesCompleted, int LongestStreakDays, double WatchSeconds)
+public sealed record LearnerTotals(int LecturesCompleted, int CoursesCompleted, int LongestStreakDays, double WatchSeconds,
+    int SkillsMastered = 0, double QuizImprovementPoints = 0)
 {
     public double Of(AchievementMeasure measure) => measure switch
     {
@@ -23,6 +28,8 @@ public sealed record LearnerTotals(int LecturesCompleted, int CoursesCompleted, 
         AchievementMeasure.CoursesCompleted => CoursesCompleted,
         AchievementMeasure.LongestStreakDays => LongestStreakDays,
         AchievementMeasure.HoursWatched => Math.Floor(WatchSeconds / 36) / 100,
+        AchievementMeasure.SkillsMastered => SkillsMastered,
+        AchievementMeasure.QuizImprovementPoints => QuizImprovementPoints,
         _ => 0,
     };
 }
@@ -45,7 +52,19 @@ public sealed class AchievementRules(IReadOnlyList<AchievementRule> rules)
         new("streak-30", "30-day streak", AchievementMeasure.LongestStreakDays, 30),
         new("hours-10", "10 hours watched", AchievementMeasure.HoursWatched, 10),
         new("lectures-10", "10 lectures completed", AchievementMeasure.LecturesCompleted, 10),
+        new("first-skill-mastered", "First skill mastered", AchievementMeasure.SkillsMastered, 1),
+        new("skills-5", "5 skills mastered", AchievementMeasure.SkillsMastered, 5),
+        new("quiz-improved-20", "Improved a quiz score by 20 points", AchievementMeasure.QuizImprovementPoints, 20),
     ];
+
+    /// <summary>
+    /// The largest rise from a quiz's first attempt (by submittedAt, attemptId) to any later attempt of that quiz, in
+    /// percentage points; 0 without a second attempt. A fold over the stored attempts, so arrival order never matters.
+    /// </summary>
+    public static double QuizImprovement(IEnumerable<Assessments.StoredAttempt> attempts) =>
+        Assessments.Mastery.Distinct(attempts).GroupBy(a => (a.CourseId, a.QuizId))
+            .Select(quiz => quiz.Skip(1).Select(a => a.Percent - quiz.First().Percent).DefaultIfEmpty(0).Max())
+            .DefaultIfEmpty(0).Max();
 
     public IReadOnlyList<AchievementRule> All => rules;
 

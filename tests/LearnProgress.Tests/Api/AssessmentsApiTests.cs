@@ -53,6 +53,22 @@ public sealed class AssessmentsApiTests(EmbeddedAppFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_quiz_retaken_20_points_better_earns_the_improvement_achievement()
+    {
+        var (course, _, _) = await QuizAsync();
+        using var learner = App.Learner(Unique.Id("u"));
+
+        (await learner.PostAsJsonAsync("/api/v1/attempts", Attempt("first", course, Now - 5_000, 0, 1))).EnsureSuccessStatusCode();
+        var before = await (await learner.GetAsync("/api/v1/achievements")).JsonAsync();
+        (await learner.PostAsJsonAsync("/api/v1/attempts", Attempt("second", course, Now - 1_000, 1, 1))).EnsureSuccessStatusCode();
+        var after = await (await learner.GetAsync("/api/v1/achievements")).JsonAsync();
+
+        static string[] Earned(JsonElement answer) => answer.GetProperty("earned").EnumerateArray().Select(e => e.GetProperty("id").GetString()!).ToArray();
+        Assert.DoesNotContain("quiz-improved-20", Earned(before));
+        Assert.Contains("quiz-improved-20", Earned(after));   // 33.33 % then 66.67 %
+    }
+
+    [Fact]
     public async Task An_attempt_is_scored_and_a_retry_answers_the_same_and_counts_once()
     {
         var (course, a, b) = await QuizAsync();

@@ -1,4 +1,5 @@
 using LearnProgress.Core.Achievements;
+using LearnProgress.Core.Assessments;
 using LearnProgress.Core.Events;
 
 namespace LearnProgress.Tests.Domain;
@@ -45,5 +46,33 @@ public sealed class AchievementRulesTests
         Assert.Equal(4, progress.Single(p => p.Rule.Id == "lectures-10").Current);
         Assert.Equal(2.5, progress.Single(p => p.Rule.Id == "hours-10").Current);
         Assert.Null(progress.Single(p => p.Rule.Id == "streak-7").Earned);
+    }
+
+    [Fact]
+    public void Mastered_skills_and_a_quiz_improvement_earn_their_achievements()
+    {
+        var totals = new LearnerTotals(0, 0, 0, 0, SkillsMastered: 1, QuizImprovementPoints: 20);
+
+        var earned = _rules.NewlyEarned("u1", totals, [], Today, Now);
+
+        Assert.Equal(["first-skill-mastered", "quiz-improved-20"], earned.Select(e => e.Award.AchievementId));
+    }
+
+    private static StoredAttempt Attempt(string id, string quiz, long at, double percent) =>
+        new("u1", id, "c1", quiz, at - 1_000, at, [], new AttemptResult(percent, 100, percent, percent >= 60, []));
+
+    [Fact]
+    public void Quiz_improvement_is_the_best_rise_over_a_quizs_first_attempt_whatever_the_order()
+    {
+        var attempts = new[]
+        {
+            Attempt("a1", "q1", 1_000, 40), Attempt("a3", "q1", 3_000, 55), Attempt("a2", "q1", 2_000, 75),
+            Attempt("b1", "q2", 1_000, 90), Attempt("b2", "q2", 2_000, 60), Attempt("c1", "q3", 5_000, 10),
+        };
+
+        Assert.Equal(35, AchievementRules.QuizImprovement(attempts));
+        Assert.Equal(35, AchievementRules.QuizImprovement(attempts.Reverse().Concat(attempts)));
+        Assert.Equal(0, AchievementRules.QuizImprovement(attempts.Where(a => a.QuizId != "q1")));
+        Assert.Equal(0, AchievementRules.QuizImprovement([]));
     }
 }
