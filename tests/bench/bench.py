@@ -356,6 +356,7 @@ class Bench:
             reads.append((time.perf_counter() - started) * 1000)
         reads.sort()
 
+        traced = self.traced(save)
         replicated = self.replicated(save)
         embedded = self.embedded(save)
 
@@ -383,6 +384,8 @@ class Bench:
             "flush_keys_per_s": round(flushed["flushed"] / (flushed["durationMs"] / 1000)),
             "redis_bytes_per_active_course": round((memory_after - memory_before) / len(fresh)),
             **{f"paced_{name}_{interval}s": value for interval, figures in paced.items() for name, value in figures.items()},
+            **traced,
+            "ping_traced_to_ping": round(traced["ping_traced_rps"] / ping_run["rps"], 3),
             **replicated,
             "ping_wait_to_ping": round(replicated["ping_wait_rps"] / ping_run["rps"], 3),
             **embedded,
@@ -458,6 +461,15 @@ class Bench:
             "pushes_per_ping": round(received["pushes"] / heard["requests"], 3),
         }
 
+    def traced(self, save: str) -> dict:
+        """Tracing on (Tracing:Enabled, pings sampled at the default 1 %), with no collector to export to: what recording
+        spans costs the ping path."""
+        self.start_api(QUIET, settings={"Tracing__Enabled": "true"})
+        self.wrk("warmup-traced", save, self.plan["warmup"], 32)
+        run = self.wrk("ping-traced", save, self.plan["ping"], 32)
+        self.flush()
+        return {"ping_traced_rps": round(run["rps"]), "ping_traced_p99_ms": round(run["p99_us"] / 1000, 2)}
+
     def replicated(self, save: str) -> dict:
         """Pings acknowledged only once a replica holds them (WriteBehind:WaitReplicas=1): the run's redis-server gets a
         replica on the same machine, and every ping waits for its WAIT."""
@@ -507,6 +519,8 @@ def table(results: dict) -> str:
     rows = [
         ("ping_rps", r["ping_rps"], f"≥ 0.5 × bare_rps ({0.5 * r['bare_rps']:.0f}); ratio {r['ping_to_bare']}", r["ping_to_bare"] >= 0.5),
         ("ping_p50_ms / ping_p99_ms", f"{r['ping_p50_ms']} / {r['ping_p99_ms']}", "at saturation", None),
+        ("ping_traced_rps / ping_traced_p99_ms", f"{r['ping_traced_rps']} / {r['ping_traced_p99_ms']}",
+         f"tracing on, pings sampled at 1 %; ratio to ping_rps {r['ping_traced_to_ping']}", None),
         ("ping_wait_rps / ping_wait_p99_ms", f"{r['ping_wait_rps']} / {r['ping_wait_p99_ms']}",
          f"WriteBehind:WaitReplicas=1, one replica; ratio to ping_rps {r['ping_wait_to_ping']}", None),
         ("ping_half_p99_ms", r["ping_half_p99_ms"], f"≤ 5 ms at {r['ping_half_rps']} rps", r["ping_half_p99_ms"] <= 5),

@@ -23,7 +23,9 @@ public static class ApiExtensions
             .MinimumLevel.Override("Hangfire", LogEventLevel.Warning)
             .ReadFrom.Configuration(builder.Configuration)
             .Enrich.FromLogContext()
-            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture));
+            // A line carries the trace and span it was written in (empty outside one), so logs and traces join up.
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} {TraceId} {SpanId}{NewLine}{Exception}",
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture));
         // A line per successful ping would cost more than the ping (the console sink writes under a lock), so those
         // go at Debug; failures and every other request stay at Information.
         // Refusals (401, 403, 429) and outage answers (503) come in floods and are counted in the metrics instead;

@@ -26,6 +26,7 @@ public static class ServiceComposition
         builder.AddApiJson();
         builder.AddBufferAndStore();
         builder.AddServiceMetrics();
+        builder.AddServiceTracing();
         builder.AddTokenAuth();
         builder.AddDashboardAccess();
         builder.AddRequestProtection();

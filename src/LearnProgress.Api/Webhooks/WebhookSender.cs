@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using LearnProgress.Core.Events;
+using LearnProgress.Core.Telemetry;
 using LearnProgress.Core.Webhooks;
 using Microsoft.Extensions.Options;
 
@@ -27,6 +28,9 @@ public sealed class WebhookSender(HttpClient http, IOptions<WebhookOptions> opti
         request.Headers.Add("webhook-signature", WebhookSignature.Header(endpoint.SigningSecrets(now), id, timestamp, body));
         request.Headers.UserAgent.ParseAdd("LearnProgress-Webhooks/1");
 
+        using var span = ProgressTracing.Source.StartActivity(ProgressTracing.WebhookDelivery, ActivityKind.Internal);
+        span?.SetTag("learnprogress.webhook.endpoint", endpoint.Id);
+        span?.SetTag("learnprogress.event.type", e.Type);
         var watch = Stopwatch.StartNew();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.Value.Timeout);

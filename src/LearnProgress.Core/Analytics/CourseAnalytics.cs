@@ -104,6 +104,8 @@ public sealed class CourseAnalyticsRefresher(ICourseAnalyticsStore store, ICours
 {
     public async Task<CourseAnalytics?> RefreshAsync(string courseId, CancellationToken ct = default)
     {
+        using var span = Telemetry.ProgressTracing.Source.StartActivity(Telemetry.ProgressTracing.AnalyticsRefresh);
+        span?.SetTag("learnprogress.course", courseId);
         if (await catalog.GetCourseAsync(courseId, ct) is not { } course) return null;
         var analytics = CourseAnalyticsRules.Compute(course, await store.ReadCourseAsync(courseId, ct), time.GetUtcNow());
         await store.SaveAsync(analytics, ct);

@@ -14,6 +14,7 @@ public sealed class WriteBehindFlusher(IProgressBuffer buffer, RecordWriter reco
 
     public async Task<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
     {
+        using var span = ProgressTracing.Source.StartActivity(ProgressTracing.Flush);
         var started = time.GetTimestamp();
         var flushed = 0;
         var failed = 0;
@@ -30,14 +31,19 @@ public sealed class WriteBehindFlusher(IProgressBuffer buffer, RecordWriter reco
                 async (bucket, ct) =>
                 {
                     Interlocked.Increment(ref attempted);
+                    using var bucketSpan = ProgressTracing.Source.StartActivity(ProgressTracing.FlushBucket);
+                    bucketSpan?.SetTag("learnprogress.bucket", bucket);
                     try
                     {
                         var result = await buffer.FlushBucketAsync(bucket, WriteAsync, ct);
                         Interlocked.Add(ref flushed, result.Keys);
                         if (result.Held.Count > 0) lock (held) held.AddRange(result.Held);
+                        bucketSpan?.SetTag("learnprogress.flush.keys", result.Keys);
+                        bucketSpan?.SetTag("learnprogress.flush.held", result.Held.Count);
                     }
                     catch (Exception ex) when (ex is not OperationCanceledException)
                     {
+                        bucketSpan.Failed(ex);
                         // Any other bucket failing must not stop the rest; its claim is replayed next time.
                         Interlocked.Increment(ref failed);
                         Interlocked.CompareExchange(ref firstError, ex, null);
@@ -50,6 +56,10 @@ public sealed class WriteBehindFlusher(IProgressBuffer buffer, RecordWriter reco
             failed += buffer.BucketCount - attempted;
         }
         var outcome = new FlushResult(flushed, buffer.BucketCount, failed, time.GetElapsedTime(started), held);
+        span?.SetTag("learnprogress.flush.keys", flushed);
+        span?.SetTag("learnprogress.flush.held", held.Count);
+        span?.SetTag("learnprogress.flush.failed_buckets", failed);
+        if (failed > 0) span.Failed(firstError!);
         metrics.FlushCompleted(outcome.Flushed, outcome.Duration, failed > 0, held.Count);
         if (failed > 0)
             throw new FlushFailedException(outcome, firstError!);
@@ -63,6 +73,8 @@ public sealed class WriteBehindFlusher(IProgressBuffer buffer, RecordWriter reco
     /// </summary>
     private async Task<IReadOnlyList<HeldLearner>> WriteAsync(FlushBatch batch, CancellationToken ct)
     {
+        using var span = ProgressTracing.Source.StartActivity(ProgressTracing.StoreWrite);
+        span?.SetTag("learnprogress.flush.keys", batch.Count);
         try
         {
             await record.WriteAsync(RecordChange.Of(batch), ct);
