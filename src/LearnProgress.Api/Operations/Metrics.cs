@@ -7,10 +7,20 @@ using LearnProgress.Core.Progress;
 using LearnProgress.Core.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 
 namespace LearnProgress.Api.Operations;
+
+public sealed class MetricsOptions
+{
+    public const string Section = "Metrics";
+
+    /// <summary>A management port /metrics answers on alone; unset, it answers on every port the server listens on.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 65535)]
+    public int? Port { get; set; }
+}
 
 /// <summary>The service's metrics (<see cref="ProgressMetrics"/>), exported for Prometheus at /metrics.</summary>
 public static partial class Metrics
@@ -22,6 +32,7 @@ public static partial class Metrics
     public static IHostApplicationBuilder AddServiceMetrics(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ProgressMetrics>();
         services.AddSingleton<ServiceHealth>();
         services.AddHostedService<BacklogSampler>();
@@ -31,9 +42,18 @@ public static partial class Metrics
         return builder;
     }
 
-    /// <summary>Anonymous and never rate-limited, like the health endpoints: it exposes counts and timings, no learner data.</summary>
-    public static IEndpointConventionBuilder MapServiceMetrics(this IEndpointRouteBuilder routes) =>
-        routes.MapPrometheusScrapingEndpoint(Path).AllowAnonymous().DisableRateLimiting();
+    /// <summary>
+    /// Anonymous and never rate-limited, like the health endpoints: it exposes counts and timings, no learner data. With
+    /// <c>Metrics:Port</c> it answers on that port only (which the server must listen on too, e.g. in ASPNETCORE_URLS), so
+    /// a cluster can expose it to Prometheus alone.
+    /// </summary>
+    public static IEndpointConventionBuilder MapServiceMetrics(this IEndpointRouteBuilder routes)
+    {
+        var endpoint = routes.MapPrometheusScrapingEndpoint(Path).AllowAnonymous().DisableRateLimiting();
+        return routes.ServiceProvider.GetRequiredService<IOptions<MetricsOptions>>().Value.Port is { } port
+            ? endpoint.RequireHost($"*:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}")
+            : endpoint;
+    }
 
     /// <summary>Counts the pings an endpoint accepts and rejects, and times its handler.</summary>
     public static TBuilder WithPingMetrics<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>

@@ -53,7 +53,7 @@ public sealed partial class AlertRulesTests(RedisAppFixture fixture) : IClassFix
 
     private static List<Rule> LoadRules()
     {
-        var path = Path.Combine(RepositoryRoot(), "deploy", "prometheus", "alerts.yml");
+        var path = Path.Combine(Repository.Root, "deploy", "prometheus", "alerts.yml");
         var yaml = new YamlStream();
         using (var reader = File.OpenText(path)) yaml.Load(reader);
         var root = (YamlMappingNode)yaml.Documents.Single().RootNode;
@@ -69,12 +69,6 @@ public sealed partial class AlertRulesTests(RedisAppFixture fixture) : IClassFix
 
     private static int CountOf(string text, char c) => text.Count(x => x == c);
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "LearnProgress.sln"))) return dir.FullName;
-        throw new DirectoryNotFoundException("LearnProgress.sln not found above the test binaries.");
-    }
 
     [GeneratedRegex("learnprogress_[a-z_]+")]
     private static partial Regex MetricName();

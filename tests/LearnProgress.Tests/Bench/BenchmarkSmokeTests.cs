@@ -28,7 +28,7 @@ public sealed class BenchmarkSmokeTests
             if (!OnPath(tool))
                 ServerRequirement.Unavailable($"{tool} is not installed (apt-get install wrk redis-server nodejs)");
         using var output = new TempDirectory();
-        var root = RepositoryRoot();
+        var root = Repository.Root;
 
         // The test build has just built the API, so the smoke run reuses it instead of building Release.
         var run = Process.Start(new ProcessStartInfo("bash",
@@ -65,10 +65,4 @@ public sealed class BenchmarkSmokeTests
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Any(dir => File.Exists(Path.Combine(dir, tool)));
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "LearnProgress.sln"))) return dir.FullName;
-        throw new InvalidOperationException("LearnProgress.sln not found above the test binaries.");
-    }
 }
