@@ -22,6 +22,9 @@ if grep -q '^Total tests:' "$log"; then
   echo "tests: $(count Passed) passed, $(count Failed) failed, $(count Skipped) skipped"
 fi
 
+# Known vulnerabilities of high or critical severity in the packages fail the run.
+bash tests/supply-chain.sh || status=1
+
 # The browser SDK: unit tests, type check, end-to-end tests in Chromium against the API's Release build.
 bash tests/browser/run.sh || status=1
 exit "$status"
