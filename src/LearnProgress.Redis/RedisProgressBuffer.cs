@@ -18,8 +18,14 @@ public sealed record ReplicaAcks(int Replicas, TimeSpan Timeout)
 }
 
 /// <summary>The write-behind buffer on any server that speaks the Redis protocol (Redis, Valkey, Garnet).</summary>
+/// <param name="commitAof">
+/// Garnet with its append-only file: after each call that records pings or erases a learner, <c>COMMITAOF</c> commits
+/// the file and answers once the commit is done, so the call's writes survive a killed process before they are
+/// acknowledged. Garnet's own per-write commit wait (<c>--aof-commit-wait</c>) waits once for every write a script
+/// makes; one commit per call serves a whole group of pings instead.
+/// </param>
 public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys keys, TimeSpan flushedKeyTtl, TimeProvider? time = null,
-    ReplicaAcks? replicaAcks = null) : IProgressBuffer
+    ReplicaAcks? replicaAcks = null, bool commitAof = false) : IProgressBuffer
 {
     /// <summary>
     /// Day spans and the list of buffered courses must outlive the 30-day window of accepted client times, so a late
@@ -76,6 +82,7 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
     {
         var (scriptKeys, args) = PingArguments.Build(keys, learners, ActivityTtl);
         await Db.ScriptEvaluateAsync(LuaScripts.Record, scriptKeys, args);
+        await CommitAofAsync();
         await ConfirmReplicatedAsync(scriptKeys[0]);
     }
 
@@ -87,6 +94,11 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         error.Message.StartsWith("LOADING", StringComparison.Ordinal) || error.Message.StartsWith("OOM", StringComparison.Ordinal) ||
         error.Message.StartsWith("MASTERDOWN", StringComparison.Ordinal) || error.Message.StartsWith("CLUSTERDOWN", StringComparison.Ordinal) ||
         error.Message.StartsWith("TRYAGAIN", StringComparison.Ordinal) || error.Message.StartsWith("READONLY", StringComparison.Ordinal);
+
+    private async Task CommitAofAsync()
+    {
+        if (commitAof) await Db.ExecuteAsync("COMMITAOF");
+    }
 
     /// <summary>
     /// Waits until the configured number of replicas of the primary serving <paramref name="key"/> hold every write
@@ -229,6 +241,7 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
             // An erase a failover forgot would bring the learner's buffered state back, to be flushed again.
             if (result == 1)
             {
+                await CommitAofAsync();
                 await ConfirmReplicatedAsync(lease);
                 break;
             }

@@ -57,7 +57,8 @@ public static partial class StorageExtensions
         {
             var writeBehind = sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value;
             return new RedisProgressBuffer(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>(),
-                writeBehind.FlushedKeyTtl, sp.GetRequiredService<TimeProvider>(), new ReplicaAcks(writeBehind.WaitReplicas, writeBehind.WaitTimeout));
+                writeBehind.FlushedKeyTtl, sp.GetRequiredService<TimeProvider>(), new ReplicaAcks(writeBehind.WaitReplicas, writeBehind.WaitTimeout),
+                commitAof: string.IsNullOrWhiteSpace(redis));
         });
         var mongo = builder.Configuration.GetConnectionString("Mongo");
         if (string.IsNullOrWhiteSpace(mongo))
