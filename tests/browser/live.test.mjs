@@ -136,16 +136,24 @@ describe('live with the back-forward cache and background throttling on', { skip
     const learner = uniqueId('u');
     const course = await createCourse(api);
     const params = { course, lecture: 'l1', learner };
-    const b = await openLive(browser.context, harness, api, params);
-    // Left mid-play, as in the page-hide suite (a page left paused is evicted for script execution, hub or not).
-    await b.evaluate(() => window.lp.video.play());
-    await sleep(2000);
-    await b.goto(`${harness.origin}/other.html`);
-    await b.goBack({ waitUntil: 'commit' });
-    await b.waitForFunction(() => window.lp?.events.some((e) => e.type === 'pageshow'), null, { timeout: 10_000 }).catch(() => {});
-    const shown = await b.evaluate(() => window.lp.events.filter((e) => e.type === 'pagehide' || e.type === 'pageshow'));
-    const reasons = await b.evaluate(() => JSON.stringify(performance.getEntriesByType('navigation')[0]?.notRestoredReasons ?? null));
-    assert.deepEqual(shown.map((e) => [e.type, e.persisted]), [['pagehide', true], ['pageshow', true]], `not restored: ${reasons}`);
+    // Chromium sometimes keeps a page out of the cache for a reason it does not disclose ("masked": memory
+    // pressure, an internal limit); a reason the page gave (a socket left open, an unload handler) fails at once.
+    let b;
+    for (let attempt = 1; ; attempt++) {
+      b = await openLive(browser.context, harness, api, params);
+      // Left mid-play, as in the page-hide suite (a page left paused is evicted for script execution, hub or not).
+      await b.evaluate(() => window.lp.video.play());
+      await sleep(2000);
+      await b.goto(`${harness.origin}/other.html`);
+      await b.goBack({ waitUntil: 'commit' });
+      await b.waitForFunction(() => window.lp?.events.some((e) => e.type === 'pageshow'), null, { timeout: 10_000 }).catch(() => {});
+      const shown = await b.evaluate(() => window.lp.events.filter((e) => e.type === 'pagehide' || e.type === 'pageshow'));
+      const reasons = await b.evaluate(() => performance.getEntriesByType('navigation')[0]?.notRestoredReasons ?? null);
+      const undisclosed = (reasons?.reasons ?? []).length > 0 && reasons.reasons.every((r) => r.reason === 'masked');
+      if (shown.length === 0 && undisclosed && attempt < 3) { await b.close(); continue; }
+      assert.deepEqual(shown.map((e) => [e.type, e.persisted]), [['pagehide', true], ['pageshow', true]], `not restored: ${JSON.stringify(reasons)}`);
+      break;
+    }
     await b.waitForFunction(() => window.lp.tracker.live === 'connected', null, { timeout: 10_000 });
     const states = await b.evaluate(() => window.lp.events.filter((e) => e.type === 'live').map((e) => e.detail.state));
     assert.deepEqual(states.slice(-3), ['suspended', 'connecting', 'connected'], 'closed on the way into the cache');
