@@ -55,11 +55,10 @@ public sealed class PutQuizValidator : AbstractValidator<PutQuizRequest>
         RuleFor(r => r.Title).NotEmpty().WithMessage("is required.").MaximumLength(200);
         RuleFor(r => r.PassPercent).NotNull().WithMessage("is required.")
             .Must(p => p is >= 0 and <= 100).WithMessage("must be a percent from 0 to 100.");
-        RuleFor(r => r.Items).NotNull().WithMessage("is required.")
+        RuleFor(r => r.Items).Cascade(CascadeMode.Stop).NotNull().WithMessage("is required.")
             .Must(i => i!.Count is >= 1 and <= MaxItems).WithMessage($"must hold 1 to {MaxItems} items.")
             .Must(i => i!.Where(x => x?.ItemId is not null).Select(x => x!.ItemId).Distinct(StringComparer.Ordinal).Count() == i!.Count(x => x?.ItemId is not null))
-            .WithMessage("must not repeat an itemId.")
-            .When(r => r.Items is not null, ApplyConditionTo.CurrentValidator);
+            .WithMessage("must not repeat an itemId.");
         RuleForEach(r => r.Items).NotNull().WithMessage("must be an item object.").ChildRules(item =>
         {
             item.RuleFor(i => i!.ItemId).NotNull().WithMessage("is required.").Must(Ids.IsValid!).WithMessage($"must be {Ids.Rule}.");
@@ -87,11 +86,10 @@ public sealed class AttemptValidator : AbstractValidator<AttemptRequest>
             .Must(ts => ts >= time.GetUtcNow().Subtract(PingValidator.MaxAge).ToUnixTimeMilliseconds())
             .WithMessage("must not be more than 30 days in the past.")
             .Must((r, ts) => r.StartedAt is null || ts >= r.StartedAt).WithMessage("must not be before startedAt.");
-        RuleFor(r => r.Items).NotNull().WithMessage("is required.")
+        RuleFor(r => r.Items).Cascade(CascadeMode.Stop).NotNull().WithMessage("is required.")
             .Must(i => i!.Count is >= 1 and <= MaxItems).WithMessage($"must hold 1 to {MaxItems} item results.")
             .Must(i => i!.Where(x => x?.ItemId is not null).Select(x => x!.ItemId).Distinct(StringComparer.Ordinal).Count() == i!.Count(x => x?.ItemId is not null))
-            .WithMessage("must not repeat an itemId.")
-            .When(r => r.Items is not null, ApplyConditionTo.CurrentValidator);
+            .WithMessage("must not repeat an itemId.");
         RuleForEach(r => r.Items).NotNull().WithMessage("must be an item result object.").ChildRules(item =>
         {
             item.RuleFor(i => i!.ItemId).NotNull().WithMessage("is required.").Must(Ids.IsValid!).WithMessage($"must be {Ids.Rule}.");

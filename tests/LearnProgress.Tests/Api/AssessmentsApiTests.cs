@@ -142,6 +142,7 @@ public sealed class AssessmentsApiTests(EmbeddedAppFixture fixture) : IClassFixt
             { "points as string", Body(items: """[{"itemId":"i1","points":"1"}]"""), HttpStatusCode.BadRequest, "items[0].points" },
             { "missing submittedAt", """{"attemptId":"x1","courseId":"$C","quizId":"q1","startedAt":1,"items":[{"itemId":"i1","points":1}]}""", HttpStatusCode.BadRequest, "submittedAt" },
             { "not an object", "[1]", HttpStatusCode.BadRequest, "$" },
+            { "missing items", """{"attemptId":"x1","courseId":"$C","quizId":"q1","startedAt":1,"submittedAt":2}""", HttpStatusCode.BadRequest, "items" },
         };
     }
 
@@ -230,6 +231,9 @@ public sealed class AssessmentsApiTests(EmbeddedAppFixture fixture) : IClassFixt
         })).AssertProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("passPercent", badPass.ErrorFields());
         Assert.Contains("items[0].maxPoints", badPass.ErrorFields());
+        var noItems = await (await admin.PutAsJsonAsync($"/api/v1/courses/{course}/quizzes/q1", new { title = "Q", passPercent = 50 }))
+            .AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("items", noItems.ErrorFields());
         var json = await (await admin.GetAsync($"/api/v1/courses/{course}")).JsonAsync();
         Assert.Equal(0, json.GetProperty("quizzes").GetArrayLength());
     }

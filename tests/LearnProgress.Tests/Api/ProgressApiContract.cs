@@ -181,12 +181,14 @@ public abstract class ProgressApiContract
         var course = await App.CreateCourseAsync(600);
         using var learner = App.Learner(_user);
         await learner.PostAsJsonAsync("/api/v1/progress/save", new { courseId = course, lectureId = "l1", watchTime = 1 });
-        var storeCalls = App.StoreCalls;
+        var storeCalls = App.StoreCallsFor(_user);
+        var courseReads = App.CourseReadsOf(course);
 
         for (var i = 2; i < 40; i++)
             (await learner.PostAsJsonAsync("/api/v1/progress/save", new { courseId = course, lectureId = "l1", watchTime = i })).EnsureSuccessStatusCode();
 
-        Assert.Equal(storeCalls, App.StoreCalls);
+        Assert.Equal(storeCalls, App.StoreCallsFor(_user));
+        Assert.Equal(courseReads, App.CourseReadsOf(course));
         Assert.Empty(await App.Record.ReadProgressAsync(_user, course));
         Assert.Equal(39, (await App.Buffer.ReadAsync(_user, course))["l1"].Position);
     }

@@ -36,6 +36,7 @@ public sealed class RedisRestartTests
         }
         redis.OutputDataReceived += (_, _) => { };
         redis.BeginOutputReadLine();
+        await (await RedisServer.ConnectAsync($"127.0.0.1:{port}")).DisposeAsync();
         await using var app = new LearnProgressApp(redis: $"127.0.0.1:{port}");
         var course = await app.CreateCourseAsync(100_000);
         var users = Enumerable.Range(0, Learners).Select(_ => Unique.Id("u")).ToList();

@@ -8,6 +8,7 @@ namespace LearnProgress.Tests.Infrastructure;
 /// <summary>Counts the calls that reach the store's ports, so tests can see which paths reach it.</summary>
 public sealed class StoreCalls
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _byKey = new(StringComparer.Ordinal);
     private int _calls;
     private int _courseReads;
 
@@ -15,16 +16,22 @@ public sealed class StoreCalls
 
     public int CourseReads => Volatile.Read(ref _courseReads);
 
-    public T Count<T>(T result)
+    /// <summary>Calls that named this learner: background work for others (a flush, a probe) does not count.</summary>
+    public int CallsFor(string userId) => _byKey.GetValueOrDefault(userId);
+
+    public T Count<T>(T result, params IEnumerable<string> learners)
     {
         Interlocked.Increment(ref _calls);
+        foreach (var learner in learners) _byKey.AddOrUpdate(learner, 1, (_, n) => n + 1);
         return result;
     }
 
-    public T CountCourseRead<T>(T result)
+    public int CourseReadsOf(string courseId) => _byKey.GetValueOrDefault("course:" + courseId);
+
+    public T CountCourseRead<T>(T result, string courseId)
     {
         Interlocked.Increment(ref _courseReads);
-        return Count(result);
+        return Count(result, "course:" + courseId);
     }
 
     /// <summary>Puts a counting decorator in front of each of the store's ports.</summary>
@@ -48,17 +55,17 @@ public sealed class StoreCalls
 
     private sealed class CountingStore(IProgressStore inner, StoreCalls calls) : IProgressStore
     {
-        public Task<RecordPlan> ApplyAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken ct = default) => calls.Count(inner.ApplyAsync(change, plan, ct));
-        public Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, StoredLecture>>> ReadLecturesAsync(string userId, IReadOnlyCollection<string> courseIds, CancellationToken ct = default) => calls.Count(inner.ReadLecturesAsync(userId, courseIds, ct));
-        public Task<IReadOnlyList<StoredDay>> ReadDaysAsync(string userId, DateOnly first, DateOnly last, CancellationToken ct = default) => calls.Count(inner.ReadDaysAsync(userId, first, last, ct));
-        public Task<LearnerSummary> ReadSummaryAsync(string userId, DateOnly runsEndingFrom, CancellationToken ct = default) => calls.Count(inner.ReadSummaryAsync(userId, runsEndingFrom, ct));
-        public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadCompletedLecturesAsync(string userId, CancellationToken ct = default) => calls.Count(inner.ReadCompletedLecturesAsync(userId, ct));
+        public Task<RecordPlan> ApplyAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken ct = default) => calls.Count(inner.ApplyAsync(change, plan, ct), change.Users);
+        public Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, StoredLecture>>> ReadLecturesAsync(string userId, IReadOnlyCollection<string> courseIds, CancellationToken ct = default) => calls.Count(inner.ReadLecturesAsync(userId, courseIds, ct), userId);
+        public Task<IReadOnlyList<StoredDay>> ReadDaysAsync(string userId, DateOnly first, DateOnly last, CancellationToken ct = default) => calls.Count(inner.ReadDaysAsync(userId, first, last, ct), userId);
+        public Task<LearnerSummary> ReadSummaryAsync(string userId, DateOnly runsEndingFrom, CancellationToken ct = default) => calls.Count(inner.ReadSummaryAsync(userId, runsEndingFrom, ct), userId);
+        public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadCompletedLecturesAsync(string userId, CancellationToken ct = default) => calls.Count(inner.ReadCompletedLecturesAsync(userId, ct), userId);
         public Task CheckAsync(CancellationToken ct = default) => calls.Count(inner.CheckAsync(ct));
     }
 
     private sealed class CountingCatalog(ICourseCatalog inner, StoreCalls calls) : ICourseCatalog
     {
-        public Task<Course?> GetCourseAsync(string courseId, CancellationToken ct = default) => calls.CountCourseRead(inner.GetCourseAsync(courseId, ct));
+        public Task<Course?> GetCourseAsync(string courseId, CancellationToken ct = default) => calls.CountCourseRead(inner.GetCourseAsync(courseId, ct), courseId);
         public Task<bool> CreateCourseAsync(string courseId, string title, CancellationToken ct = default) => calls.Count(inner.CreateCourseAsync(courseId, title, ct));
         public Task<LectureWrite> PutLectureAsync(string courseId, Lecture lecture, CancellationToken ct = default) => calls.Count(inner.PutLectureAsync(courseId, lecture, ct));
         public Task<bool> DeleteLectureAsync(string courseId, string lectureId, CancellationToken ct = default) => calls.Count(inner.DeleteLectureAsync(courseId, lectureId, ct));
@@ -66,9 +73,9 @@ public sealed class StoreCalls
 
     private sealed class CountingSettings(ILearnerSettings inner, StoreCalls calls) : ILearnerSettings
     {
-        public Task<string?> GetTimeZoneAsync(string userId, CancellationToken ct = default) => calls.Count(inner.GetTimeZoneAsync(userId, ct));
-        public Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken ct = default) => calls.Count(inner.SetTimeZoneAsync(userId, timeZone, ct));
-        public Task<DayOfWeek?> GetWeekStartAsync(string userId, CancellationToken ct = default) => calls.Count(inner.GetWeekStartAsync(userId, ct));
-        public Task SetWeekStartAsync(string userId, DayOfWeek weekStart, CancellationToken ct = default) => calls.Count(inner.SetWeekStartAsync(userId, weekStart, ct));
+        public Task<string?> GetTimeZoneAsync(string userId, CancellationToken ct = default) => calls.Count(inner.GetTimeZoneAsync(userId, ct), userId);
+        public Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken ct = default) => calls.Count(inner.SetTimeZoneAsync(userId, timeZone, ct), userId);
+        public Task<DayOfWeek?> GetWeekStartAsync(string userId, CancellationToken ct = default) => calls.Count(inner.GetWeekStartAsync(userId, ct), userId);
+        public Task SetWeekStartAsync(string userId, DayOfWeek weekStart, CancellationToken ct = default) => calls.Count(inner.SetWeekStartAsync(userId, weekStart, ct), userId);
     }
 }

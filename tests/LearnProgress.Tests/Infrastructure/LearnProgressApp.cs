@@ -50,6 +50,8 @@ public sealed class LearnProgressApp : WebApplicationFactory<Program>
     /// <summary>The store's ports as the service drives them, for checking what was stored.</summary>
     public RecordHarness Record => new(Store, Services.GetRequiredService<ICourseCatalog>(), Services.GetRequiredService<ILearnerSettings>());
     public int StoreCalls => Services.GetRequiredService<StoreCalls>().Calls;
+    public int StoreCallsFor(string userId) => Services.GetRequiredService<StoreCalls>().CallsFor(userId);
+    public int CourseReadsOf(string courseId) => Services.GetRequiredService<StoreCalls>().CourseReadsOf(courseId);
     public int CourseReads => Services.GetRequiredService<StoreCalls>().CourseReads;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -64,21 +64,28 @@ public sealed class RedisServer : IAsyncLifetime
             }
         }
         ConnectionString = url.StartsWith("redis://", StringComparison.Ordinal) ? url["redis://".Length..] : url;
+        try
+        {
+            Connection = await ConnectAsync(ConnectionString);
+        }
+        catch (RedisConnectionException ex)
+        {
+            _unavailable = $"redis at {ConnectionString} did not answer: {ex.Message}";
+        }
+    }
+
+    /// <summary>Connects once the server answers (a server just started takes a moment to listen); gives up after about 5 s.</summary>
+    public static async Task<IConnectionMultiplexer> ConnectAsync(string connectionString)
+    {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                Connection = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",connectTimeout=1000,allowAdmin=true");
-                return;
+                return await ConnectionMultiplexer.ConnectAsync(connectionString + ",connectTimeout=1000,allowAdmin=true");
             }
             catch (RedisConnectionException) when (attempt < 50)
             {
                 await Task.Delay(100);
-            }
-            catch (RedisConnectionException ex)
-            {
-                _unavailable = $"redis at {ConnectionString} did not answer: {ex.Message}";
-                return;
             }
         }
     }
