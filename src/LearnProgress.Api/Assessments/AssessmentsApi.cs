@@ -32,6 +32,7 @@ public static class AssessmentsApi
             .WithSummary("Per item: attempts, difficulty and discrimination; per skill: learners' mastery in five bands.");
         // Written through to the store, so a flood is held to the same per-learner budget as pings.
         group.MapPost("/attempts", Submit).RequireLearner().RequireRateLimiting(RateLimits.PingPolicy).Validated<AttemptRequest>()
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Submits a quiz attempt (idempotent by attemptId); answers the score and the mastery it moved.");
         group.MapGet("/me/skills", MySkills).RequireLearner().WithSummary("The caller's mastery of every skill a quiz observed.");
         return group;

@@ -14,7 +14,7 @@ public static class CoursesApi
     {
         var group = routes.MapGroup("/api/v1/courses").WithTags("Courses");
         group.MapGet("/{courseId}", GetCourse).WithSummary("A course with its lectures, totalLectures and quizzes.");
-        group.MapPost("/", CreateCourse).RequireAuthorization(AuthExtensions.AdminPolicy);
+        group.MapPost("/", CreateCourse).RequireAuthorization(AuthExtensions.AdminPolicy).ProducesProblem(StatusCodes.Status409Conflict);
         group.MapPut("/{courseId}/lectures/{lectureId}", PutLecture).RequireAuthorization(AuthExtensions.AdminPolicy);
         group.MapDelete("/{courseId}/lectures/{lectureId}", DeleteLecture).RequireAuthorization(AuthExtensions.AdminPolicy);
         return group;

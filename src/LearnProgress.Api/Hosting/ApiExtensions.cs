@@ -72,6 +72,7 @@ public static class ApiExtensions
         builder.Services.AddSwaggerGen(c =>
         {
             c.SwaggerDoc("v1", new OpenApiInfo { Title = "LearnProgress", Version = "v1" });
+            c.OperationFilter<ProblemResponses>();
             c.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,

@@ -21,12 +21,12 @@ public static class ProgressApi
     public static RouteGroupBuilder MapProgressApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/progress").WithTags("Progress").RequireLearner();
-        group.MapPost("/save", Save).RequireRateLimiting(RateLimits.PingPolicy).WithPingMetrics()
+        group.MapPost("/save", Save).RequireRateLimiting(RateLimits.PingPolicy).WithPingMetrics().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Auto-save ping: buffered, merged last-writer-wins by clientTs.");
         group.MapPost("/batch", Batch).RequireRateLimiting(RateLimits.PingPolicy).WithPingMetrics()
             .WithSummary($"Up to {MaxBatch} pings (an offline queue) in one call.");
         // Written through to the store, so a flood is held to the same per-learner budget as pings.
-        group.MapPost("/complete", Complete).RequireRateLimiting(RateLimits.PingPolicy)
+        group.MapPost("/complete", Complete).RequireRateLimiting(RateLimits.PingPolicy).ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Marks a lecture completed at once (idempotent).");
         group.MapGet("/{courseId}", Get).WithSummary("Resume positions, coverage and completion of the caller in one course.");
         return group;

@@ -10,7 +10,7 @@ public static class Learner
 
     /// <summary>Refuses tokens whose subject cannot serve as a learner id, before any handler runs.</summary>
     public static TBuilder RequireLearner<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.WithMetadata(new Hosting.LearnerOnly()).AddEndpointFilter(async (context, next) =>
             Ids.IsValid(context.HttpContext.User.FindFirstValue(AuthExtensions.SubjectClaim))
                 ? await next(context)
                 : TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,

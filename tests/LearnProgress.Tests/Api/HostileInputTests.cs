@@ -60,6 +60,8 @@ public sealed class HostileInputTests(EmbeddedAppFixture fixture) : IClassFixtur
 
     public static TheoryData<string> CaseNames() => new(All.Value.Keys);
 
+    internal static IReadOnlyCollection<HostileCase> Cases => All.Value.Values;
+
     [Fact]
     public void The_suite_has_at_least_200_cases() => Assert.True(All.Value.Count >= 200, $"{All.Value.Count} cases");
 
@@ -103,7 +105,7 @@ public sealed class HostileInputTests(EmbeddedAppFixture fixture) : IClassFixtur
             $"{catalog.Title} {catalog.TotalLectures} " + string.Join(",", catalog.Lectures.Select(l => $"{l.Id}:{l.Title}:{l.DurationSeconds}")));
     }
 
-    private static HttpRequestMessage Build(HostileCase hostile, string user, string course)
+    internal static HttpRequestMessage Build(HostileCase hostile, string user, string course)
     {
         var path = hostile.Path.Replace("$C", course);
         var token = hostile.Caller switch
