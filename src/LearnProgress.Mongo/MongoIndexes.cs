@@ -57,6 +57,24 @@ public static class MongoIndexes
     /// <summary>Quiz analytics read a course's attempts by this.</summary>
     public static readonly CreateIndexModel<BsonDocument> AttemptsByCourse = Index(new BsonDocument(Attempts.CourseId, 1), "courseId");
 
+    /// <summary>One current credential per learner and certification: a concurrent second issue collides here.</summary>
+    public static readonly CreateIndexModel<BsonDocument> CurrentCredential = new(
+        new BsonDocumentIndexKeysDefinition<BsonDocument>(new BsonDocument { { Credentials.UserId, 1 }, { Credentials.CertificationId, 1 } }),
+        new CreateIndexOptions<BsonDocument>
+        {
+            Name = "userId_certificationId_current", Unique = true,
+            PartialFilterExpression = new BsonDocumentFilterDefinition<BsonDocument>(new BsonDocument(Credentials.Current, true)),
+        });
+
+    /// <summary>A learner's credentials, for the export, the erase and the progress read.</summary>
+    public static readonly CreateIndexModel<BsonDocument> CredentialsByLearner = Index(
+        new BsonDocument { { Credentials.UserId, 1 }, { Credentials.IssuedAt, 1 } }, "userId_issuedAt");
+
+    /// <summary>A status index belongs to one credential.</summary>
+    public static readonly CreateIndexModel<BsonDocument> CredentialsByStatusIndex = new(
+        new BsonDocumentIndexKeysDefinition<BsonDocument>(new BsonDocument(Credentials.StatusIndex, 1)),
+        new CreateIndexOptions { Name = "statusIndex", Unique = true });
+
     /// <summary>Creating an index that exists with the same definition is a no-op, so every instance runs this at start-up.</summary>
     public static async Task CreateAsync(IMongoDatabase database, CancellationToken cancellationToken = default)
     {
@@ -74,6 +92,8 @@ public static class MongoIndexes
             .CreateOneAsync(AchievementsByLearner, cancellationToken: cancellationToken);
         await database.GetCollection<BsonDocument>(Attempts.Collection).Indexes
             .CreateManyAsync([AttemptsByLearner, AttemptsByCourse], cancellationToken);
+        await database.GetCollection<BsonDocument>(Credentials.Collection).Indexes
+            .CreateManyAsync([CurrentCredential, CredentialsByLearner, CredentialsByStatusIndex], cancellationToken);
     }
 
     private static CreateIndexModel<BsonDocument> Index(BsonDocument keys, string name) =>

@@ -191,6 +191,37 @@ public static class MongoNames
         public static BsonDocument Key(string userId, string attemptId) => new() { { UserId, userId }, { AttemptId, attemptId } };
     }
 
+    /// <summary>One document per certification (_id = certificationId), with its requirements.</summary>
+    public static class Certifications
+    {
+        public const string Collection = "certifications";
+    }
+
+    /// <summary>
+    /// One document per issued credential (_id = credentialId). <see cref="Current"/> is true on the one a learner is
+    /// answered again for a certification; a unique partial index keeps it to one per (userId, certificationId).
+    /// </summary>
+    public static class Credentials
+    {
+        public const string Collection = "credentials";
+        public const string UserId = "userId";
+        public const string CertificationId = "certificationId";
+        public const string StatusIndex = "statusIndex";
+        public const string IssuedAt = "issuedAt";
+        public const string ValidUntil = "validUntil";
+        public const string Jwt = "jwt";
+        public const string Current = "current";
+    }
+
+    /// <summary>One document per status entry (_id = global status index): the revoked bit and nothing personal.</summary>
+    public static class CredentialStatus
+    {
+        public const string Collection = "credentialStatus";
+        public const string Revoked = "revoked";
+        /// <summary>The <see cref="Counters"/> document whose value is the number of status indexes handed out.</summary>
+        public const string Counter = "credentialStatus";
+    }
+
     public const string Id = "_id";
 
     /// <summary>

@@ -36,6 +36,7 @@ public sealed class SqliteDatabase : IDisposable
             if (connection.ExecuteScalar<long>(Schema.HasColumn, new { table, column }) == 0)
                 connection.Execute(statement);
         connection.Execute(SqliteAchievementStore.Create);
+        connection.Execute(SqliteCertificationStore.Create);
     }
 
     // Busy, locked, read-only, I/O error, full, can't open: the file or its lock, not the data and not the request.

@@ -38,6 +38,12 @@ public static class CsvExport
                 export.Attempts.SelectMany(a => a.Items.Select(i => new[] { a.AttemptId, i.ItemId, Number(i.Points), Number(i.MaxPoints), string.Join(' ', i.Skills) })));
             Write(zip, "skills.csv", ["skillId", "mastery", "mastered", "observations", "lastAssessed"],
                 export.Skills.Select(s => new[] { s.SkillId, Number(Math.Round(s.Mastery, 4)), s.Mastered ? "true" : "false", Number(s.Observations), Number(s.LastAssessed) }));
+            Write(zip, "credentials.csv", ["credentialId", "certificationId", "issuedAt", "validUntil", "revoked", "credential"],
+                export.Credentials.Select(c => new[]
+                {
+                    c.CredentialId, c.CertificationId, c.IssuedAt.ToString("O", CultureInfo.InvariantCulture),
+                    c.ValidUntil?.ToString("O", CultureInfo.InvariantCulture) ?? "", c.Revoked ? "true" : "false", c.Credential,
+                }));
         }
         return memory.ToArray();
     }

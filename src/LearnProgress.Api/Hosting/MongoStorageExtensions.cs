@@ -43,6 +43,7 @@ public static partial class MongoStorageExtensions
         services.AddSingleton(new StoreSetup(complete: false));
         // Attempts are keyed by their _id, unique without any index being set up, so this store needs no wait for set-up.
         services.AddSingleton<IAssessmentStore, MongoAssessmentStore>();
+        services.AddSingleton<ICertificationStore, MongoCertificationStore>();
         services.AddHostedService(sp => new MongoStartup(sp.GetRequiredService<MongoProgressStore>(), sp.GetRequiredService<IMongoClient>(),
             sp.GetRequiredService<IMongoDatabase>(), url, sp.GetRequiredService<StoreSetup>(),
             sp.GetRequiredService<ILogger<MongoStartup>>()));

@@ -1,6 +1,7 @@
 using LearnProgress.Api.Achievements;
 using LearnProgress.Api.Analytics;
 using LearnProgress.Api.Assessments;
+using LearnProgress.Api.Certifications;
 using LearnProgress.Api.Courses;
 using LearnProgress.Api.DataRights;
 using LearnProgress.Api.Events;
@@ -36,6 +37,7 @@ public static class ServiceComposition
         builder.AddAchievements();
         builder.AddProgressHub();
         builder.AddCourseAnalytics();
+        builder.AddCertifications();
         builder.AddReadinessChecks();
         builder.AddOpenApiDocs();
         return builder;
@@ -61,6 +63,8 @@ public static class ServiceComposition
         app.MapAnalyticsApi();
         app.MapCoursesApi();
         app.MapAssessmentsApi();
+        app.MapCertificationsApi();
+        app.MapCredentialsApi();
         app.MapOperationsApi();
         app.MapLearningEvents();
         app.MapAchievements();

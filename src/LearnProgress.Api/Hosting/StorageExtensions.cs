@@ -73,6 +73,7 @@ public static partial class StorageExtensions
             services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
             services.AddSingleton<IAchievementStore, SqliteAchievementStore>();
             services.AddSingleton<IAssessmentStore, SqliteAssessmentStore>();
+            services.AddSingleton<ICertificationStore, SqliteCertificationStore>();
             // The schema is made when the file opens.
             services.AddSingleton(new StoreSetup(complete: true));
         }

@@ -12,7 +12,7 @@ namespace LearnProgress.Core.DataRights;
 /// </summary>
 public sealed class LearnerDataRights(
     IProgressBuffer buffer, ILearnerData store, ILearnerSettings settings, ICourseLookup catalog, CompletionRule rule, TimeProvider time,
-    IAssessmentStore assessments)
+    IAssessmentStore assessments, ICertificationStore certifications)
 {
     public async Task<LearnerExport> ExportAsync(string userId, CancellationToken ct = default)
     {
@@ -20,6 +20,7 @@ public sealed class LearnerDataRights(
         var weekStartTask = settings.GetWeekStartAsync(userId, ct);
         var activityTask = buffer.ReadActivityAsync(userId, ct);
         var attemptsTask = assessments.ReadLearnerAttemptsAsync(userId, ct);
+        var credentialsTask = certifications.ReadLearnerCredentialsAsync(userId, ct);
         var buffered = await buffer.ReadCoursesAsync(userId, ct);
         var holdings = await holdingsTask;
         var bufferedDays = await activityTask;
@@ -68,17 +69,21 @@ public sealed class LearnerDataRights(
         {
             Attempts = await attemptsTask,
             Skills = Assessments.Mastery.PerSkill(await attemptsTask),
+            Credentials = (await credentialsTask).Select(c => new ExportedCredential(
+                c.CredentialId, c.CertificationId, c.IssuedAt, c.ValidUntil, c.Revoked, c.Jwt)).ToList(),
         };
     }
 
     /// <summary>
     /// Erases the learner from the buffer and then the store while the learner's bucket is held against flushes: a
     /// flush that read the learner's keys before finishes its write first, and one that starts later finds nothing.
-    /// Erasing twice is fine. Caches are the caller's to drop.
+    /// Erasing twice is fine. Caches are the caller's to drop. Issued credentials are revoked first and their records
+    /// deleted; their status entries stay, revoked and naming no one, so a copy the learner handed out verifies as revoked.
     /// </summary>
     public async Task<LearnerErased> EraseAsync(string userId, CancellationToken ct = default)
     {
         var erasedAt = time.GetUtcNow();
+        await certifications.EraseLearnerAsync(userId, ct);
         await buffer.EraseAsync(userId, c => store.EraseAsync(userId, Events.EventTypes.Erased(userId, erasedAt), c), ct);
         return new LearnerErased(userId, erasedAt);
     }

@@ -18,7 +18,14 @@ public sealed record LearnerExport(
 
     /// <summary>Mastery per skill, folded from <see cref="Attempts"/>.</summary>
     public IReadOnlyList<Assessments.SkillMastery> Skills { get; init; } = [];
+
+    /// <summary>Every credential issued to the learner, oldest first, with the signed VC-JWT as it was handed out.</summary>
+    public IReadOnlyList<ExportedCredential> Credentials { get; init; } = [];
 }
+
+/// <summary>An issued credential: its id, certification, validity, whether it is revoked, and the VC-JWT itself.</summary>
+public sealed record ExportedCredential(
+    string CredentialId, string CertificationId, DateTimeOffset IssuedAt, DateTimeOffset? ValidUntil, bool Revoked, string Credential);
 
 /// <summary>The learner's settings; <see cref="WeekStart"/> (monday … sunday) is null until the learner chose a day.</summary>
 public sealed record ExportedSettings(string TimeZone, string? WeekStart);
