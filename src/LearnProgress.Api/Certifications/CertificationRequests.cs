@@ -58,7 +58,7 @@ public sealed class PutCertificationValidator : AbstractValidator<PutCertificati
         RuleFor(r => r.Description).NotEmpty().WithMessage("is required.").MaximumLength(2000);
         RuleFor(r => r.Criteria).NotEmpty().WithMessage("is required.").MaximumLength(4000);
         RuleFor(r => r.ValidForDays).Must(d => d is null or >= 1 and <= MaxValidForDays).WithMessage($"must be 1 to {MaxValidForDays} days, or left out for no end.");
-        RuleFor(r => r.Requirements).NotNull().WithMessage("is required.")
+        RuleFor(r => r.Requirements).Cascade(CascadeMode.Stop).NotNull().WithMessage("is required.")
             .Must(r => (r!.Courses?.Count ?? 0) + (r.Quizzes?.Count ?? 0) + (r.Skills?.Count ?? 0) >= 1).WithMessage("must name at least one course, quiz or skill.");
         When(r => r.Requirements is not null, () =>
         {

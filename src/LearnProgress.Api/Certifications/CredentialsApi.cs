@@ -40,7 +40,9 @@ public static class CredentialsApi
         var group = app.MapGroup("/api/v1/credentials").WithTags("Credentials").AllowAnonymous();
         group.MapGet("/issuer", Issuer).WithSummary("The issuer's Open Badges profile; every credential's issuer.id is this URL.");
         group.MapGet("/status/{list}", Status).WithSummary("A Bitstring Status List credential (revocation): one bit per issued credential.");
-        group.MapPost("/verify", Verify).Validated<VerifyRequest>()
+        // A body that is not JSON matches no endpoint, and the framework's answer for that falls to the default
+        // (authenticated) policy: an anonymous caller then hears 401.
+        group.MapPost("/verify", Verify).Validated<VerifyRequest>().ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Verifies a VC-JWT: signature by kid against the published keys, validFrom/validUntil, and its revocation bit.");
         group.MapGet("/{credentialId}", Get).WithSummary("An issued credential (the stored VC-JWT) with its verification now.");
 

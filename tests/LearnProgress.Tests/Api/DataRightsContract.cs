@@ -144,7 +144,7 @@ public abstract class DataRightsContract : IAsyncLifetime
         Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
         using var zip = new ZipArchive(await response.Content.ReadAsStreamAsync());
         var files = zip.Entries.ToDictionary(e => e.Name, e => new StreamReader(e.Open()).ReadToEnd().Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal(["attempt-items.csv", "attempts.csv", "completions.csv", "days.csv", "lectures.csv", "runs.csv", "settings.csv", "skills.csv"],
+        Assert.Equal(["attempt-items.csv", "attempts.csv", "completions.csv", "credentials.csv", "days.csv", "lectures.csv", "runs.csv", "settings.csv", "skills.csv"],
             files.Keys.Order());
         Assert.Equal(["attemptId,courseId,quizId,startedAt,submittedAt,score,maxScore,percent,passed",
             $"dr-1,{course},q1,{Now - 60_000},{Now},3,4,75,true"], files["attempts.csv"]);
