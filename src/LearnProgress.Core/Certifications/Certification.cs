@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Text.Json.Serialization;
 
 namespace LearnProgress.Core.Certifications;
 
@@ -18,6 +19,7 @@ public sealed record SkillRequirement(string SkillId, double MinMastery);
 public sealed record CertificationRequirements(
     IReadOnlyList<CourseRequirement> Courses, IReadOnlyList<QuizRequirement> Quizzes, IReadOnlyList<SkillRequirement> Skills)
 {
+    [JsonIgnore]
     public int Count => Courses.Count + Quizzes.Count + Skills.Count;
 }
 
