@@ -13,7 +13,8 @@ internal sealed class SecurityHeaders(RequestDelegate next)
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
-    // The learner's pages: their own scripts, styles, clip and API only; not even inline styles.
+    // The learner's pages and the credential verification page: their own scripts, styles, clip and API only; not even
+    // inline styles.
     private const string LearnPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; connect-src 'self'; " +
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
@@ -21,7 +22,7 @@ internal sealed class SecurityHeaders(RequestDelegate next)
     public Task InvokeAsync(HttpContext context)
     {
         // Decided now: the dashboard moves its path into PathBase while it runs.
-        var policy = context.Request.Path.StartsWithSegments("/learn") ? LearnPolicy : IsPage(context.Request.Path) ? PagePolicy : ApiPolicy;
+        var policy = context.Request.Path.StartsWithSegments("/learn") || context.Request.Path.StartsWithSegments("/verify") ? LearnPolicy : IsPage(context.Request.Path) ? PagePolicy : ApiPolicy;
         // Set when the response starts, so headers survive the exception handler clearing the response.
         context.Response.OnStarting(static state =>
         {

@@ -1,8 +1,10 @@
 import { renderHeatmap, renderWeeklyChart } from '/sdk/learnprogress.js';
 import { clientFor, element, formatDuration, lectureUrl, loadConfig, showMessage } from './common.js';
+import { renderCertifications } from './certifications.js';
 
 const config = await loadConfig();
-const { client, learner } = clientFor(config);
+const { client, learner, getToken } = clientFor(config);
+void renderCertifications(getToken);
 
 try {
   const [stats, heatmap, courses, weekly, estimates] = await Promise.all([
