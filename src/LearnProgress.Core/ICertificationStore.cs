@@ -18,7 +18,8 @@ public interface ICertificationStore
     /// <summary>
     /// Answers the learner's current credential for the certification (not revoked, not expired at
     /// <paramref name="now"/>) when there is one; otherwise allocates a status index no other credential has, on any
-    /// instance, and stores what <paramref name="issue"/> makes of it with a new credential id.
+    /// instance, and stores what <paramref name="issue"/> makes of it with a new credential id, with the plan's events
+    /// in the same write.
     /// </summary>
     Task<CredentialIssue> IssueAsync(string userId, string certificationId, DateTimeOffset now, CredentialFactory issue,
         CancellationToken cancellationToken = default);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LearnProgress.Core;
 using LearnProgress.Core.Certifications;
+using LearnProgress.Core.Events;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using static LearnProgress.Mongo.MongoNames;
@@ -12,6 +13,9 @@ namespace LearnProgress.Mongo;
 /// one atomic <c>$inc</c>, so no two instances ever hand out the same one; the credential is then inserted as the
 /// learner's current one, and a concurrent issue of the same certification collides on the unique partial index and
 /// is answered the credential that won (the index it took stays unused, its entry unrevoked and owned by no one).
+/// The credential's events travel inside its document (one write), are then inserted into the events collection by
+/// their ids and removed from the document; a crash between leaves them in the document, and the learner's next issue
+/// request (the retry of the one that got no answer) writes them, so none is lost or doubled.
 /// </summary>
 public sealed class MongoCertificationStore : ICertificationStore
 {
@@ -22,6 +26,7 @@ public sealed class MongoCertificationStore : ICertificationStore
     private readonly IMongoCollection<BsonDocument> _credentials;
     private readonly IMongoCollection<BsonDocument> _status;
     private readonly IMongoCollection<BsonDocument> _counters;
+    private readonly MongoEventWriter _events;
 
     public MongoCertificationStore(IMongoDatabase database)
     {
@@ -30,6 +35,7 @@ public sealed class MongoCertificationStore : ICertificationStore
         _credentials = db.GetCollection<BsonDocument>(Credentials.Collection);
         _status = db.GetCollection<BsonDocument>(CredentialStatus.Collection);
         _counters = db.GetCollection<BsonDocument>(Counters.Collection);
+        _events = new MongoEventWriter(db);
     }
 
     public Task<bool> PutCertificationAsync(Certification certification, CancellationToken cancellationToken = default) => Guarded(async () =>
@@ -55,6 +61,7 @@ public sealed class MongoCertificationStore : ICertificationStore
         {
             if (await _credentials.Find(currentFilter).FirstOrDefaultAsync(cancellationToken) is { } held)
             {
+                await PublishAsync(held, cancellationToken);
                 var credential = await WithStatusAsync(held, cancellationToken);
                 if (credential.IsCurrent(now)) return new CredentialIssue(credential, Created: false);
                 // Expired or revoked: it stays in the learner's record but is no longer the one answered.
@@ -64,18 +71,38 @@ public sealed class MongoCertificationStore : ICertificationStore
 
             var index = await TakeStatusIndexAsync(cancellationToken);
             await _status.InsertOneAsync(new BsonDocument { { Id, index }, { CredentialStatus.Revoked, false } }, cancellationToken: cancellationToken);
-            var issued = issue(Guid.NewGuid().ToString(), index);
+            var plan = issue(Guid.NewGuid().ToString(), index);
+            var document = CredentialDocument(plan.Credential, current: true, plan.Events);
             try
             {
-                await _credentials.InsertOneAsync(CredentialDocument(issued, current: true), cancellationToken: cancellationToken);
-                return new CredentialIssue(issued, Created: true);
+                await _credentials.InsertOneAsync(document, cancellationToken: cancellationToken);
             }
             catch (MongoWriteException ex) when (ex.WriteConcernError is null && ex.WriteError?.Category == ServerErrorCategory.DuplicateKey && tries < 3)
             {
                 // Another instance issued the learner's credential meanwhile: the next round answers that one.
+                continue;
             }
+            await PublishAsync(document, cancellationToken);
+            return new CredentialIssue(plan.Credential, Created: true) { Events = plan.Events };
         }
     });
+
+    /// <summary>Moves the events a credential document carries into the events collection (by id, so twice is once).</summary>
+    private async Task PublishAsync(BsonDocument credential, CancellationToken cancellationToken)
+    {
+        if (!credential.TryGetValue(Credentials.PendingEvents, out var pending) || pending is not BsonArray { Count: > 0 } events) return;
+        await _events.WriteAsync(events.Select(e => Event(e.AsBsonDocument)), cancellationToken);
+        await _credentials.UpdateOneAsync(new BsonDocument(Id, credential[Id]),
+            new BsonDocument("$unset", new BsonDocument(Credentials.PendingEvents, "")), cancellationToken: cancellationToken);
+    }
+
+    private static BsonDocument EventDocument(LearningEvent e) => new()
+    {
+        { "id", e.Id.ToString() }, { "type", e.Type }, { "timestamp", e.Timestamp.ToUnixTimeMilliseconds() }, { "userId", e.UserId }, { "data", e.Data },
+    };
+
+    private static LearningEvent Event(BsonDocument d) => new(Guid.Parse(d["id"].AsString), d["type"].AsString,
+        DateTimeOffset.FromUnixTimeMilliseconds(d["timestamp"].ToInt64()), d["userId"].AsString, d["data"].AsString);
 
     public Task<IssuedCredential?> GetCredentialAsync(string credentialId, CancellationToken cancellationToken = default) => Guarded(async () =>
         await _credentials.Find(new BsonDocument(Id, credentialId)).FirstOrDefaultAsync(cancellationToken) is { } d
@@ -162,7 +189,7 @@ public sealed class MongoCertificationStore : ICertificationStore
         return document;
     }
 
-    public static BsonDocument CredentialDocument(IssuedCredential credential, bool current) => new()
+    public static BsonDocument CredentialDocument(IssuedCredential credential, bool current, IReadOnlyList<LearningEvent>? events = null) => new()
     {
         { Id, credential.CredentialId },
         { Credentials.UserId, credential.UserId },
@@ -172,6 +199,7 @@ public sealed class MongoCertificationStore : ICertificationStore
         { Credentials.ValidUntil, credential.ValidUntil is { } until ? until.ToUnixTimeMilliseconds() : BsonNull.Value },
         { Credentials.Jwt, credential.Jwt },
         { Credentials.Current, current },
+        { Credentials.PendingEvents, new BsonArray((events ?? []).Select(EventDocument)) },
     };
 
     public static IssuedCredential Credential(BsonDocument d, bool revoked) => new(

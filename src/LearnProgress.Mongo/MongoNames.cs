@@ -211,6 +211,8 @@ public static class MongoNames
         public const string ValidUntil = "validUntil";
         public const string Jwt = "jwt";
         public const string Current = "current";
+        /// <summary>Events written with the credential and not yet in the events collection (an outbox inside the document).</summary>
+        public const string PendingEvents = "pendingEvents";
     }
 
     /// <summary>One document per status entry (_id = global status index): the revoked bit and nothing personal.</summary>

@@ -86,7 +86,8 @@ public sealed class SqliteCertificationStore(SqliteDatabase database) : ICertifi
             if (current is not null) return new CredentialIssue(current.ToCredential(), Created: false);
 
             var index = await connection.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(status_index) + 1, 0) FROM credential_status;", transaction: transaction);
-            var credential = issue(Guid.NewGuid().ToString(), index);
+            var plan = issue(Guid.NewGuid().ToString(), index);
+            var credential = plan.Credential;
             await connection.ExecuteAsync("INSERT INTO credential_status (status_index, revoked) VALUES (@index, 0);", new { index }, transaction);
             await connection.ExecuteAsync("""
                 INSERT INTO credentials (credential_id, user_id, certification_id, status_index, issued_at, valid_until, jwt)
@@ -96,8 +97,14 @@ public sealed class SqliteCertificationStore(SqliteDatabase database) : ICertifi
                 id = credential.CredentialId, user = credential.UserId, certification = credential.CertificationId, index = credential.StatusIndex,
                 issuedAt = credential.IssuedAt.ToUnixTimeMilliseconds(), validUntil = credential.ValidUntil?.ToUnixTimeMilliseconds(), jwt = credential.Jwt,
             }, transaction);
+            // The outbox: the events commit with the credential that caused them, or not at all.
+            foreach (var e in plan.Events)
+                await connection.ExecuteAsync(Schema.InsertEvent, new
+                {
+                    id = e.Id.ToString(), type = e.Type, user = e.UserId, timestamp = e.Timestamp.ToUnixTimeMilliseconds(), data = e.Data,
+                }, transaction);
             await transaction.CommitAsync(cancellationToken);
-            return new CredentialIssue(credential, Created: true);
+            return new CredentialIssue(credential, Created: true) { Events = plan.Events };
         }
         catch (SqliteException ex) when (SqliteDatabase.IsUnavailable(ex))
         {

@@ -6,7 +6,9 @@ using LearnProgress.Api.Security;
 using LearnProgress.Core;
 using LearnProgress.Core.Certifications;
 using LearnProgress.Core.Progress;
+using LearnProgress.Core.Record;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace LearnProgress.Api.Certifications;
 
@@ -96,7 +98,7 @@ public static class CertificationsApi
 
     public static async Task<Results<Created<IssuedCredentialResponse>, Ok<IssuedCredentialResponse>, ProblemHttpResult>> Issue(
         string certId, ClaimsPrincipal user, ICertificationStore store, CertificationStandings standings, CredentialService credentials,
-        TimeProvider time, HttpRequest request, CancellationToken ct)
+        TimeProvider time, HttpRequest request, [FromServices] IEnumerable<IRecordListener> listeners, CancellationToken ct)
     {
         if (!Ids.IsValid(certId)) return CoursesApi.InvalidId("certId");
         if (await store.GetCertificationAsync(certId, ct) is not { } certification) return UnknownCertification(certId);
@@ -120,8 +122,15 @@ public static class CertificationsApi
         var issued = await store.IssueAsync(learner, certId, now, (credentialId, statusIndex) =>
         {
             var document = credentials.Document(baseUrl, certification, credentialId, statusIndex, issuedAt, validUntil);
-            return new IssuedCredential(credentialId, learner, certId, statusIndex, issuedAt, validUntil, credentials.Sign(document), Revoked: false);
+            return CredentialEvents.Plan(
+                new IssuedCredential(credentialId, learner, certId, statusIndex, issuedAt, validUntil, credentials.Sign(document), Revoked: false));
         }, ct);
+        if (issued.Events.Count > 0)
+        {
+            // Deliveries and pushes hear of these events as of any other saved ones.
+            var plan = RecordPlan.Empty with { Events = issued.Events };
+            foreach (var listener in listeners) listener.OnWritten(plan);
+        }
         var c = issued.Credential;
         var response = new IssuedCredentialResponse(c.CredentialId, c.CertificationId, c.Jwt, CredentialService.Iso(c.IssuedAt),
             c.ValidUntil is { } until ? CredentialService.Iso(until) : null, VerifyUrl(baseUrl, c.CredentialId));

@@ -43,8 +43,27 @@ public sealed record IssuedCredential(
     public bool IsCurrent(DateTimeOffset now) => !Revoked && (ValidUntil is not { } until || now < until);
 }
 
-/// <summary>What a credential is issued from: its id, issue time and status index are the store's to fix.</summary>
-public delegate IssuedCredential CredentialFactory(string credentialId, long statusIndex);
+/// <summary>A credential to store and the events it causes, written together.</summary>
+public sealed record CredentialPlan(IssuedCredential Credential, IReadOnlyList<Events.LearningEvent> Events);
 
-/// <summary>How an issue ended: a new credential, or the learner's current one.</summary>
-public sealed record CredentialIssue(IssuedCredential Credential, bool Created);
+/// <summary>What a credential is issued from: its id and status index are the store's to fix.</summary>
+public delegate CredentialPlan CredentialFactory(string credentialId, long statusIndex);
+
+/// <summary>How an issue ended: a new credential with the events written with it, or the learner's current one.</summary>
+public sealed record CredentialIssue(IssuedCredential Credential, bool Created)
+{
+    public IReadOnlyList<Events.LearningEvent> Events { get; init; } = [];
+}
+
+/// <summary>The <c>credential.issued</c> event's data.</summary>
+public sealed record CredentialIssuedData(string UserId, string CertificationId, string CredentialId, DateTimeOffset ValidFrom, DateTimeOffset? ValidUntil);
+
+public static class CredentialEvents
+{
+    /// <summary><c>credential.issued</c>, once per credential: its id is the credential's.</summary>
+    public static Events.LearningEvent Issued(IssuedCredential credential) =>
+        Events.LearningEvent.Create(Events.EventTypes.CredentialIssued, credential.UserId, credential.CredentialId, credential.IssuedAt,
+            new CredentialIssuedData(credential.UserId, credential.CertificationId, credential.CredentialId, credential.IssuedAt, credential.ValidUntil));
+
+    public static CredentialPlan Plan(IssuedCredential credential) => new(credential, [Issued(credential)]);
+}

@@ -178,6 +178,23 @@ public sealed class CertificationsApiTests(CredentialAppFixture fixture) : IClas
         Assert.Equal(credentialId, again.GetProperty("credentialId").GetString());
         Assert.Equal(jwt, again.GetProperty("credential").GetString());
 
+        // One credential.issued in the feed, with the credential's id, though it was asked for twice.
+        using (var integration = App.ClientFor(TestTokens.Timeless("system-1", "integration")))
+        {
+            var issuedEvents = new List<JsonElement>();
+            for (var after = "0"; ;)
+            {
+                var page = await (await integration.GetAsync($"/api/v1/events?after={after}&limit=500")).JsonAsync();
+                var items = page.GetProperty("events").EnumerateArray().ToList();
+                if (items.Count == 0) break;
+                issuedEvents.AddRange(items.Where(e => e.GetProperty("type").GetString() == "credential.issued" &&
+                    e.GetProperty("data").GetProperty("credentialId").GetString() == credentialId));
+                after = page.GetProperty("next").GetString()!;
+            }
+            var issuedEvent = Assert.Single(issuedEvents);
+            Assert.Equal(cert, issuedEvent.GetProperty("data").GetProperty("certificationId").GetString());
+        }
+
         var stored = await (await anonymous.GetAsync($"/api/v1/credentials/{credentialId}")).JsonAsync();
         Assert.Equal(jwt, stored.GetProperty("credential").GetString());
         Assert.Equal("active", stored.GetProperty("verification").GetProperty("status").GetString());

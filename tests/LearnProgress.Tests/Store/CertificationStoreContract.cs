@@ -16,7 +16,7 @@ public abstract class CertificationStoreContract
     protected abstract ICertificationStore Store { get; }
 
     private static CredentialFactory Factory(string user, string cert, DateTimeOffset at, DateTimeOffset? until = null) =>
-        (id, index) => new IssuedCredential(id, user, cert, index, at, until, $"jwt-{id}-{index}", Revoked: false);
+        (id, index) => CredentialEvents.Plan(new IssuedCredential(id, user, cert, index, at, until, $"jwt-{id}-{index}", Revoked: false));
 
     private Task<CredentialIssue> IssueAsync(DateTimeOffset? now = null, DateTimeOffset? until = null, string? user = null) =>
         Store.IssueAsync(user ?? _user, _cert, now ?? Now, Factory(user ?? _user, _cert, now ?? Now, until));
