@@ -43,7 +43,8 @@ public static partial class MongoStorageExtensions
         services.AddSingleton(new StoreSetup(complete: false));
         // Attempts are keyed by their _id, unique without any index being set up, so this store needs no wait for set-up.
         services.AddSingleton<IAssessmentStore, MongoAssessmentStore>();
-        services.AddSingleton<ICertificationStore, MongoCertificationStore>();
+        services.AddSingleton<MongoCertificationStore>();
+        services.AddSingleton<ICertificationStore>(sp => new SetUpCertificationStore(sp.GetRequiredService<MongoCertificationStore>(), sp.GetRequiredService<StoreSetup>()));
         services.AddHostedService(sp => new MongoStartup(sp.GetRequiredService<MongoProgressStore>(), sp.GetRequiredService<IMongoClient>(),
             sp.GetRequiredService<IMongoDatabase>(), url, sp.GetRequiredService<StoreSetup>(),
             sp.GetRequiredService<ILogger<MongoStartup>>()));
@@ -177,6 +178,44 @@ public static partial class MongoStorageExtensions
             inner.ReadCompletedLecturesAsync(userId, cancellationToken);
 
         public Task CheckAsync(CancellationToken cancellationToken = default) => inner.CheckAsync(cancellationToken);
+    }
+
+    /// <summary>A second current credential collides with the unique partial index; without it a second one could be inserted.</summary>
+    private sealed class SetUpCertificationStore(MongoCertificationStore inner, StoreSetup setup) : ICertificationStore
+    {
+        public Task<bool> PutCertificationAsync(LearnProgress.Core.Certifications.Certification certification, CancellationToken cancellationToken = default) =>
+            inner.PutCertificationAsync(certification, cancellationToken);
+
+        public Task<LearnProgress.Core.Certifications.Certification?> GetCertificationAsync(string certificationId, CancellationToken cancellationToken = default) =>
+            inner.GetCertificationAsync(certificationId, cancellationToken);
+
+        public Task<IReadOnlyList<LearnProgress.Core.Certifications.Certification>> ListCertificationsAsync(CancellationToken cancellationToken = default) =>
+            inner.ListCertificationsAsync(cancellationToken);
+
+        public Task<LearnProgress.Core.Certifications.CredentialIssue> IssueAsync(string userId, string certificationId, DateTimeOffset now,
+            LearnProgress.Core.Certifications.CredentialFactory issue, CancellationToken cancellationToken = default)
+        {
+            setup.ThrowIfIncomplete();
+            return inner.IssueAsync(userId, certificationId, now, issue, cancellationToken);
+        }
+
+        public Task<LearnProgress.Core.Certifications.IssuedCredential?> GetCredentialAsync(string credentialId, CancellationToken cancellationToken = default) =>
+            inner.GetCredentialAsync(credentialId, cancellationToken);
+
+        public Task<IReadOnlyList<LearnProgress.Core.Certifications.IssuedCredential>> ReadLearnerCredentialsAsync(string userId, CancellationToken cancellationToken = default) =>
+            inner.ReadLearnerCredentialsAsync(userId, cancellationToken);
+
+        public Task<LearnProgress.Core.Certifications.IssuedCredential?> RevokeAsync(string credentialId, CancellationToken cancellationToken = default) =>
+            inner.RevokeAsync(credentialId, cancellationToken);
+
+        public Task<IReadOnlyList<long>> ReadRevokedAsync(long list, CancellationToken cancellationToken = default) =>
+            inner.ReadRevokedAsync(list, cancellationToken);
+
+        public Task<bool?> IsRevokedAsync(long statusIndex, CancellationToken cancellationToken = default) =>
+            inner.IsRevokedAsync(statusIndex, cancellationToken);
+
+        public Task EraseLearnerAsync(string userId, CancellationToken cancellationToken = default) =>
+            inner.EraseLearnerAsync(userId, cancellationToken);
     }
 
     /// <summary>An award held already collides with the unique index; without it a second award could be inserted.</summary>
