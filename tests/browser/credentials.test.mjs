@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { call, createCourse, devToken, launch, root, skipReason, startApi, uniqueId } from './lib.mjs';
+import { call, createCourse, devToken, ensureArtifacts, launch, root, skipReason, startApi, uniqueId } from './lib.mjs';
 
 const require = createRequire(join(root, 'src', 'player', 'package.json'));
 /** @type {import('jose')} */
@@ -97,6 +97,7 @@ describe('credentials', { skip: skip ?? false }, () => {
     assert.equal(await page.textContent('#criteria'), 'Score 100 % on quiz q1.');
     assert.equal(await page.textContent('#valid-until'), before.validUntil);
     assert.equal(await page.textContent('#jwt'), issued.body.credential);
+    await page.screenshot({ path: join(ensureArtifacts(), 'verify-valid.png'), fullPage: true });
 
     assert.equal((await call(api.base, api.admin, 'POST', `/api/v1/admin/credentials/${id}/revoke`)).status, 200);
     await page.reload();
@@ -106,6 +107,7 @@ describe('credentials', { skip: skip ?? false }, () => {
     assert.equal(await page.getAttribute('#verdict', 'data-status'), 'revoked');
     assert.equal(await page.textContent('#verdict'), 'Revoked');
     assert.match(await page.textContent('#reasons'), /revoked/);
+    await page.screenshot({ path: join(ensureArtifacts(), 'verify-revoked.png'), fullPage: true });
     assert.deepEqual(problems, []);
 
     const unknown = await open(`${api.base}/verify/${crypto.randomUUID()}`);
@@ -120,6 +122,7 @@ describe('credentials', { skip: skip ?? false }, () => {
     assert.equal(await item.getAttribute('data-eligible'), 'true');
     assert.match(await item.locator('.requirements').textContent(), /✓ Quiz q1/);
 
+    await page.screenshot({ path: join(ensureArtifacts(), 'dashboard-certifications.png'), fullPage: true });
     await item.locator('button.issue').click();
     const link = item.locator('a.credential-link');
     await link.waitFor();
