@@ -69,7 +69,7 @@ public static class CertificationsApi
         if (!Ids.IsValid(certId)) return CoursesApi.InvalidId("certId");
         return await store.GetCertificationAsync(certId, ct) is { } certification
             ? TypedResults.Ok(CertificationResponse.From(certification))
-            : UnknownCertification(certId);
+            : UnknownCertification();
     }
 
     public static async Task<Ok<List<CertificationResponse>>> ListCertifications(ICertificationStore store, CancellationToken ct) =>
@@ -101,7 +101,7 @@ public static class CertificationsApi
         TimeProvider time, HttpRequest request, [FromServices] IEnumerable<IRecordListener> listeners, CancellationToken ct)
     {
         if (!Ids.IsValid(certId)) return CoursesApi.InvalidId("certId");
-        if (await store.GetCertificationAsync(certId, ct) is not { } certification) return UnknownCertification(certId);
+        if (await store.GetCertificationAsync(certId, ct) is not { } certification) return UnknownCertification();
         if (!credentials.CanIssue)
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Issuing credentials is off.",
                 detail: "No credential signing key is configured (Credentials:SigningKeys).");
@@ -149,6 +149,7 @@ public static class CertificationsApi
         _ => $"requirements.skills[{index}]",
     };
 
-    internal static ProblemHttpResult UnknownCertification(string certId) =>
-        TypedResults.Problem(Problems.NotFound("certId", $"There is no certification '{certId}'."));
+    // Anonymous callers reach this: the answer does not echo what they sent.
+    internal static ProblemHttpResult UnknownCertification() =>
+        TypedResults.Problem(Problems.NotFound("certId", "There is no such certification."));
 }

@@ -65,7 +65,7 @@ public static class CredentialsApi
         string list, ICertificationStore store, CredentialService credentials, TimeProvider time, HttpRequest request, CancellationToken ct)
     {
         if (!long.TryParse(list, NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number is < 1 or > 1_000_000)
-            return TypedResults.Problem(Problems.NotFound("list", $"There is no status list '{list}'."));
+            return TypedResults.Problem(Problems.NotFound("list", "There is no such status list."));
         var baseUrl = credentials.BaseUrl(request);
         var url = $"{baseUrl}{CredentialService.StatusPath}{number.ToString(CultureInfo.InvariantCulture)}";
         var revoked = await store.ReadRevokedAsync(number, ct);
@@ -93,7 +93,7 @@ public static class CredentialsApi
         string credentialId, ICertificationStore store, CredentialService credentials, CancellationToken ct)
     {
         if (!Guid.TryParse(credentialId, out _) || await store.GetCredentialAsync(credentialId, ct) is not { } credential)
-            return UnknownCredential(credentialId);
+            return UnknownCredential();
         return TypedResults.Ok(new StoredCredentialResponse(credential.CredentialId, credential.Jwt, await credentials.VerifyAsync(credential.Jwt, ct)));
     }
 
@@ -101,12 +101,13 @@ public static class CredentialsApi
         string credentialId, ICertificationStore store, CredentialService credentials, CancellationToken ct)
     {
         if (!Guid.TryParse(credentialId, out _) || await store.RevokeAsync(credentialId, ct) is not { } credential)
-            return UnknownCredential(credentialId);
+            return UnknownCredential();
         return TypedResults.Ok(await credentials.VerifyAsync(credential.Jwt, ct));
     }
 
-    private static ProblemHttpResult UnknownCredential(string credentialId) =>
-        TypedResults.Problem(Problems.NotFound("credentialId", $"There is no credential '{credentialId}'."));
+    // Anonymous callers reach this: the answer does not echo what they sent.
+    private static ProblemHttpResult UnknownCredential() =>
+        TypedResults.Problem(Problems.NotFound("credentialId", "There is no such credential."));
 
     private static Results<FileContentHttpResult, NotFound> Page(EmbeddedAssets assets, string file, HttpContext http)
     {
