@@ -84,16 +84,17 @@ public sealed partial class CredentialKeys : IDisposable
         foreach (var configured in options.Value.SigningKeys)
         {
             var holder = Parse(configured, out var kid);
-            _keys.Add((holder.Key, new ECDsaSecurityKey(holder.Key) { KeyId = kid }));
+            _keys.Add((holder.Key, SecurityKey(holder.Key, kid)));
         }
         if (_keys.Count == 0 && environment.IsDevelopment())
         {
             var key = DevelopmentKey(Path.Combine(storage.Value.DataDirectory, DevelopmentKeyFile));
-            _keys.Add((key, new ECDsaSecurityKey(key) { KeyId = Thumbprint(key) }));
+            _keys.Add((key, SecurityKey(key, Thumbprint(key))));
             LogDevelopmentKey(logger, Path.Combine(storage.Value.DataDirectory, DevelopmentKeyFile));
         }
         if (_keys.Count == 0) LogNoKeys(logger);
-        Signing = _keys.Count == 0 ? null : new SigningCredentials(_keys[0].SecurityKey, Algorithm);
+        Signing = _keys.Count == 0 ? null
+            : new SigningCredentials(_keys[0].SecurityKey, Algorithm) { CryptoProviderFactory = _keys[0].SecurityKey.CryptoProviderFactory };
     }
 
     /// <summary>The first key's credentials; null when none is configured (issuing is then off).</summary>
@@ -115,6 +116,14 @@ public sealed partial class CredentialKeys : IDisposable
             };
         }).ToList(),
     };
+
+    /// <summary>
+    /// The library's shared cache of signature providers is keyed by kid, not by key material: a provider cached for an
+    /// earlier key with the same kid (another host in the process, a replaced key) would sign or verify with it.
+    /// These keys keep no cache.
+    /// </summary>
+    private static ECDsaSecurityKey SecurityKey(ECDsa key, string kid) =>
+        new(key) { KeyId = kid, CryptoProviderFactory = new CryptoProviderFactory { CacheSignatureProviders = false } };
 
     /// <summary>A configured key and its kid (the configured Kid, else the JWK's, else the RFC 7638 thumbprint).</summary>
     public static KeyHolder Parse(SigningKeyOptions configured, out string kid)

@@ -37,6 +37,7 @@ public sealed class CredentialService(CredentialKeys keys, ICertificationStore s
     public const string StatusPath = "/api/v1/credentials/status/";
 
     private static readonly JsonWebTokenHandler Handler = new();
+    private static readonly CryptoProviderFactory NoCache = new() { CacheSignatureProviders = false };
 
     public bool CanIssue => keys.Signing is not null;
 
@@ -124,6 +125,7 @@ public sealed class CredentialService(CredentialKeys keys, ICertificationStore s
             RequireExpirationTime = false,
             RequireSignedTokens = true,
             TryAllIssuerSigningKeys = false,
+            CryptoProviderFactory = NoCache,
         });
         if (!validation.IsValid)
             return Invalid(validation.Exception is SecurityTokenSignatureKeyNotFoundException

@@ -19,6 +19,15 @@ namespace LearnProgress.Tests.Api;
 public abstract class DataRightsContract : IAsyncLifetime
 {
     protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 3, 10, 9, 0, 0, TimeSpan.Zero));
+
+    private static readonly string CredentialKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256).ExportPkcs8PrivateKeyPem();
+
+    /// <summary>A credential signing key, so learners can be issued credentials in every mode.</summary>
+    protected static Dictionary<string, string?> WithCredentialKey(Dictionary<string, string?>? settings = null) => new(settings ?? [])
+    {
+        ["Credentials:SigningKeys:0:Kid"] = "dr-key",
+        ["Credentials:SigningKeys:0:Pem"] = CredentialKey,
+    };
     protected LearnProgressApp App { get; private set; } = null!;
 
     /// <summary>Null when the mode's servers are not there; the tests then skip with the reason.</summary>
@@ -81,6 +90,14 @@ public abstract class DataRightsContract : IAsyncLifetime
             attemptId = "dr-1", courseId = course, quizId = "q1", startedAt = Now - 60_000, submittedAt = Now,
             items = new[] { new { itemId = "i1", points = 3 } },
         })).EnsureSuccessStatusCode();
+        using (var admin = App.Admin())
+            (await admin.PutAsJsonAsync($"/api/v1/certifications/dr-cert", new
+            {
+                title = "Data rights", description = "d", criteria = "Quiz q1 at 70 %.",
+                requirements = new { quizzes = new[] { new { courseId = course, quizId = "q1", minPercent = 70 } } },
+            })).EnsureSuccessStatusCode();
+        var issued = await learner.PostAsync("/api/v1/me/certifications/dr-cert/credential", null);
+        Assert.True(issued.StatusCode == HttpStatusCode.Created, await issued.Content.ReadAsStringAsync());
         return course;
     }
 
@@ -128,6 +145,9 @@ public abstract class DataRightsContract : IAsyncLifetime
             attempt.GetProperty("result").GetProperty("passed").GetBoolean()));
         var skill = Assert.Single(before.GetProperty("skills").EnumerateArray());
         Assert.Equal(("dr-skill", 1), (skill.GetProperty("skillId").GetString(), skill.GetProperty("observations").GetInt32()));
+        var credential = Assert.Single(before.GetProperty("credentials").EnumerateArray());
+        Assert.Equal(("dr-cert", false), (credential.GetProperty("certificationId").GetString(), credential.GetProperty("revoked").GetBoolean()));
+        Assert.Equal(3, credential.GetProperty("credential").GetString()!.Split('.').Length);
     }
 
     [Fact]
@@ -149,6 +169,8 @@ public abstract class DataRightsContract : IAsyncLifetime
         Assert.Equal(["attemptId,courseId,quizId,startedAt,submittedAt,score,maxScore,percent,passed",
             $"dr-1,{course},q1,{Now - 60_000},{Now},3,4,75,true"], files["attempts.csv"]);
         Assert.Equal(["attemptId,itemId,points,maxPoints,skills", "dr-1,i1,3,4,dr-skill"], files["attempt-items.csv"]);
+        Assert.Equal("credentialId,certificationId,issuedAt,validUntil,revoked,credential", files["credentials.csv"][0]);
+        Assert.Contains(",dr-cert,2026-03-1", files["credentials.csv"][1]);
         Assert.Equal("skillId,mastery,mastered,observations,lastAssessed", files["skills.csv"][0]);
         Assert.StartsWith("dr-skill,", files["skills.csv"][1]);
         Assert.Equal("courseId,lectureId,position,furthest,updatedAt,playedSeconds,coverage,completed,completedOn", files["lectures.csv"][0]);
@@ -235,7 +257,8 @@ public abstract class DataRightsContract : IAsyncLifetime
         var empty = await ExportAsync(learner);
         Assert.Equal((0, 0, "UTC"), (empty.GetProperty("courses").GetArrayLength(), empty.GetProperty("days").GetArrayLength(),
             empty.GetProperty("settings").GetProperty("timeZone").GetString()));
-        Assert.Equal((0, 0), (empty.GetProperty("attempts").GetArrayLength(), empty.GetProperty("skills").GetArrayLength()));
+        Assert.Equal((0, 0, 0), (empty.GetProperty("attempts").GetArrayLength(), empty.GetProperty("skills").GetArrayLength(),
+            empty.GetProperty("credentials").GetArrayLength()));
 
         // The erase is announced by the learner's id alone; both requests came at the same instant of the injected
         // clock, so they decided the same event id and the store kept one.

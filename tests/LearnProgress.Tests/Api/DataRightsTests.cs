@@ -39,7 +39,7 @@ internal static class SqliteTraces
 /// <summary>Embedded mode: in-process Garnet and SQLite.</summary>
 public sealed class EmbeddedDataRightsTests : DataRightsContract
 {
-    protected override ValueTask<LearnProgressApp?> CreateAppAsync() => ValueTask.FromResult<LearnProgressApp?>(new LearnProgressApp(time: Clock));
+    protected override ValueTask<LearnProgressApp?> CreateAppAsync() => ValueTask.FromResult<LearnProgressApp?>(new LearnProgressApp(time: Clock, settings: WithCredentialKey()));
     protected override void RequireServer() { }
     protected override Task<List<string>> StoreTracesAsync(string userId) => SqliteTraces.FindAsync(App.DataDirectory, userId);
 }
@@ -52,7 +52,7 @@ public sealed class RedisDataRightsTests : DataRightsContract
     protected override async ValueTask<LearnProgressApp?> CreateAppAsync()
     {
         await _redis.InitializeAsync();
-        return new LearnProgressApp(redis: _redis.ConnectionString, time: Clock);
+        return new LearnProgressApp(redis: _redis.ConnectionString, time: Clock, settings: WithCredentialKey());
     }
 
     protected override void RequireServer() => _redis.Require();
@@ -74,7 +74,7 @@ public sealed class MongoDataRightsTests(MongoServer mongo) : DataRightsContract
     {
         await _redis.InitializeAsync();
         return new LearnProgressApp(redis: _redis.ConnectionString, time: Clock,
-            settings: new() { ["ConnectionStrings:Mongo"] = mongo.Available ? mongo.ConnectionStringForNewDatabase() : null });
+            settings: WithCredentialKey(new() { ["ConnectionStrings:Mongo"] = mongo.Available ? mongo.ConnectionStringForNewDatabase() : null }));
     }
 
     protected override void RequireServer()
