@@ -19,11 +19,12 @@ public sealed record RequirementStatus(string Kind, string? CourseId, string? Qu
     /// <summary>How far towards the requirement, 0 to 1.</summary>
     public double Share => Met || Required <= 0 ? 1 : Math.Clamp(Current / Required, 0, 1);
 
+    /// <summary>The requirement in words, with invariant numbers whatever the server's culture.</summary>
     public string Describe() => Kind switch
     {
-        RequirementKinds.Course => $"course '{CourseId}' completed to {Required}% (now {Current}%)",
-        RequirementKinds.Quiz => $"quiz '{QuizId}' of course '{CourseId}' passed with {Required}% (best {Current}%)",
-        _ => $"skill '{SkillId}' mastered to {Required} (now {Current})",
+        RequirementKinds.Course => FormattableString.Invariant($"course '{CourseId}' completed to {Required}% (now {Current}%)"),
+        RequirementKinds.Quiz => FormattableString.Invariant($"quiz '{QuizId}' of course '{CourseId}' passed with {Required}% (best {Current}%)"),
+        _ => FormattableString.Invariant($"skill '{SkillId}' mastered to {Required} (now {Current})"),
     };
 }
 

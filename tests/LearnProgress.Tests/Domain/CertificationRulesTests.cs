@@ -98,6 +98,22 @@ public sealed class CertificationRulesTests
         Assert.Null(Eligibility.Evaluate(withQuiz, Standing(new() { ["c1"] = 50 }, remaining: new() { ["c1"] = 100 }, pace: pace)).EstimatedDate);
     }
 
+    [Fact]
+    public void What_is_missing_reads_the_same_in_every_culture()
+    {
+        var previous = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+            var progress = Eligibility.Evaluate(Cert(skills: [new SkillRequirement("s1", 0.85)]), Standing());
+            Assert.Equal("skill 's1' mastered to 0.85 (now 0)", progress.Missing.Single().Describe());
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = previous;
+        }
+    }
+
     [Theory]
     [InlineData(0L)]
     [InlineData(7L)]
