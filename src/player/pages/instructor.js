@@ -20,7 +20,7 @@ try {
   /** @type {HTMLElement} */ (document.getElementById('course-title')).textContent = `${catalog.title}: analytics`;
   /** @type {HTMLElement} */ (document.getElementById('computed')).textContent = `Computed at ${analytics.computedAt}`;
   const funnel = /** @type {HTMLElement} */ (document.getElementById('funnel'));
-  for (const [key, label] of [['started', 'Started'], ['quarter', '25 %'], ['half', '50 %'], ['threeQuarters', '75 %'], ['completed', 'Completed']]) {
+  for (const [key, label] of /** @type {const} */ ([['started', 'Started'], ['quarter', '25 %'], ['half', '50 %'], ['threeQuarters', '75 %'], ['completed', 'Completed']])) {
     const entry = element('div', undefined, { 'data-step': key });
     entry.append(element('dt', label), element('dd', String(analytics.funnel[key])));
     funnel.append(entry);
