@@ -27,6 +27,8 @@ export function createClient(options) {
     /** @param {string} courseId needs the instructor or admin role */
     courseAnalytics: (courseId) => call(`/courses/${id(courseId)}/analytics`),
     courseProgress: () => call('/stats/course-progress'),
+    /** The learner's mastery of every skill a quiz observed. */
+    skills: () => call('/me/skills'),
     /** @param {string} courseId */
     course: (courseId) => call(`/courses/${id(courseId)}`),
     settings: () => call('/me/settings'),
