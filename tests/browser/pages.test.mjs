@@ -220,6 +220,12 @@ describe('learner pages', { skip: skip ?? false }, () => {
     assert.deepEqual(await page.$$eval('#weekly .lp-value', (texts) => texts.map((t) => Number(t.textContent))),
       weekly.filter((w) => w.seconds > 0).map((w) => minutesOf(w.seconds)));
     assert.equal(await page.getAttribute('#weekly text[data-label-week]:last-of-type', 'data-label-week'), weekly.at(-1).weekStart);
+    await page.focus('#weekly rect[tabindex="0"]');
+    assert.equal((await focused(page)).data.week, weekly.at(-1).weekStart);
+    await page.keyboard.press('ArrowLeft');
+    const week = await focused(page);
+    assert.equal(week.data.week, weekly.at(-2).weekStart);
+    assert.equal(week.tip, weekTitle(weekly.at(-2), locale));
 
     // The skill chart shows each skill of /me/skills with its mastery, the mastered threshold marked.
     const mine = (await call(api.base, token, 'GET', '/api/v1/me/skills')).body;
@@ -239,6 +245,12 @@ describe('learner pages', { skip: skip ?? false }, () => {
       assert.ok(Math.abs(drawnSkills[i].width - Math.max(1, m.mastery * full)) < 0.1, `bar of ${m.skillId}`);
     }
     assert.ok(mine.some((m) => m.mastery > 0.5) && mine.some((m) => m.mastery < 0.5), JSON.stringify(mine));
+    await page.focus('#skills rect[tabindex="0"]');
+    assert.equal((await focused(page)).label, drawnSkills[0].label);
+    await page.keyboard.press('ArrowDown');
+    const next = await focused(page);
+    assert.equal(next.label, drawnSkills[1].label);
+    assert.equal(next.tip, drawnSkills[1].label);
     const threshold = await page.$eval('#skills line.lp-threshold', (l) => ({ at: Number(l.dataset.threshold), x: Number(l.getAttribute('x1')) }));
     assert.equal(threshold.at, MASTERED_AT);
     assert.ok(Math.abs(threshold.x - (axis[0].x + MASTERED_AT * full)) < 0.1);
@@ -328,7 +340,7 @@ describe('learner pages', { skip: skip ?? false }, () => {
     await page.close();
   });
 
-  test('empty states: a new learner\'s dashboard says there is nothing yet instead of drawing nothing', async () => {
+  test('empty states: a new learner\'s dashboard and an unstarted course\'s analytics say there is nothing yet', async () => {
     const learner = uniqueId('u');
     const { page, problems } = await open(`${api.base}/learn/dashboard?learner=${learner}`);
     await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
@@ -341,6 +353,17 @@ describe('learner pages', { skip: skip ?? false }, () => {
     assert.equal(await page.textContent('#stat-last-active'), '–');
     assert.deepEqual(problems, []);
     await page.close();
+
+    // A course nobody has started: the funnel says so under its zero bars, the retention chart says so instead of axes.
+    const course = await createCourse(api, ['l1'], 100);
+    const instructor = await open(`${api.base}/learn/instructor?course=${course}`);
+    await instructor.page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
+    assert.equal(await instructor.page.getAttribute('#funnel g[data-step="started"]', 'data-count'), '0');
+    assert.equal(await instructor.page.textContent('#funnel .lp-empty'), 'No one has started this course yet.');
+    assert.equal(await instructor.page.textContent('#retention .lp-empty'), 'No one has started a lecture of this course yet.');
+    assert.equal(await instructor.page.locator('#retention svg').count(), 0);
+    assert.deepEqual(instructor.problems, []);
+    await instructor.page.close();
   });
 
   test('course catalog at phone and desktop widths', async () => {
