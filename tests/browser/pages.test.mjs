@@ -109,6 +109,8 @@ describe('learner pages', { skip: skip ?? false }, () => {
     assert.equal(await page.textContent(`li[data-course="${course}"] span`), ' 50 %');
     // Development seeds a demo course of two lectures for the shipped clip.
     assert.equal(await page.locator('li[data-course="demo"] a[data-lecture]').count(), 2);
+    await page.evaluate(() => document.querySelector('video').pause());
+    await screenshots(page, 'lecture');
     assert.deepEqual(problems, []);
     await page.close();
   });
