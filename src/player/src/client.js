@@ -49,6 +49,8 @@ export function createClient(options) {
     /** @param {string} courseId needs the instructor or admin role */
     courseAnalytics: (courseId) => call('/api/v1/courses/{courseId}/analytics', { courseId }),
     courseProgress: () => call('/api/v1/stats/course-progress'),
+    /** The learner's mastery of every skill a quiz observed. */
+    skills: () => call('/api/v1/me/skills'),
     /** @param {string} courseId */
     course: (courseId) => call('/api/v1/courses/{courseId}', { courseId }),
     settings: () => call('/api/v1/me/settings'),
