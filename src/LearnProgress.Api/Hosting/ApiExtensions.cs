@@ -78,6 +78,7 @@ public static class ApiExtensions
             c.SupportNonNullableReferenceTypes();
             c.NonNullableReferenceTypesAsRequired();
             c.SchemaFilter<ValueTypesRequired>();
+            c.SchemaFilter<RequestExamples>();
             c.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,
