@@ -35,4 +35,10 @@ public interface ILearnerSettings
     Task<DayOfWeek?> GetWeekStartAsync(string userId, CancellationToken cancellationToken = default);
 
     Task SetWeekStartAsync(string userId, DayOfWeek weekStart, CancellationToken cancellationToken = default);
+
+    /// <summary>Every weekly goal the learner has set, oldest first; empty until the learner sets one.</summary>
+    Task<IReadOnlyList<Goals.GoalChange>> GetGoalsAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a goal from its day on; a goal set earlier the same day is replaced.</summary>
+    Task SetGoalAsync(string userId, Goals.GoalChange change, CancellationToken cancellationToken = default);
 }

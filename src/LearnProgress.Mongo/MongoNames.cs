@@ -53,6 +53,11 @@ public static class MongoNames
         public const string TimeZone = "timeZone";
         /// <summary>The first day of the learner's weeks, as its English name (Monday).</summary>
         public const string WeekStart = "weekStart";
+        /// <summary>Weekly goals as set over time: <c>[{from: "yyyy-MM-dd", minutes, lectures}]</c>, one per day at most.</summary>
+        public const string Goals = "goals";
+        public const string GoalFrom = "from";
+        public const string GoalMinutes = "minutes";
+        public const string GoalLectures = "lectures";
         public const string LongestStreak = "longestStreak";
         public const string Runs = "runs";
         public const string RunStart = "start";

@@ -34,6 +34,13 @@ internal static class Schema
             time_zone TEXT,
             week_start INTEGER
         ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS weekly_goals (
+            user_id TEXT NOT NULL,
+            from_day INTEGER NOT NULL,
+            minutes INTEGER NOT NULL,
+            lectures INTEGER NOT NULL,
+            PRIMARY KEY (user_id, from_day)
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS activity_days (
             user_id TEXT NOT NULL,
             day INTEGER NOT NULL,
@@ -157,6 +164,13 @@ internal static class Schema
         """;
 
     public const string ReadTimeZone = "SELECT time_zone FROM learners WHERE user_id = @user;";
+    public const string ReadLearner = "SELECT time_zone, week_start FROM learners WHERE user_id = @user;";
+
+    public const string ReadGoals = "SELECT from_day, minutes, lectures FROM weekly_goals WHERE user_id = @user ORDER BY from_day;";
+    public const string SetGoal = """
+        INSERT INTO weekly_goals (user_id, from_day, minutes, lectures) VALUES (@user, @from, @minutes, @lectures)
+        ON CONFLICT (user_id, from_day) DO UPDATE SET minutes = excluded.minutes, lectures = excluded.lectures;
+        """;
     public const string SetTimeZone = """
         INSERT INTO learners (user_id, time_zone) VALUES (@user, @zone)
         ON CONFLICT (user_id) DO UPDATE SET time_zone = excluded.time_zone;
@@ -203,6 +217,7 @@ internal static class Schema
         DELETE FROM activity_days WHERE user_id = @user;
         DELETE FROM activity_runs WHERE user_id = @user;
         DELETE FROM learners WHERE user_id = @user;
+        DELETE FROM weekly_goals WHERE user_id = @user;
         DELETE FROM day_marks WHERE user_id = @user;
         DELETE FROM achievements WHERE user_id = @user;
         DELETE FROM attempts WHERE user_id = @user;

@@ -17,6 +17,8 @@ public static class CsvExport
             Write(zip, "settings.csv", ["learnerId", "timeZone", "weekStart", "exportedAt"],
                 [[export.LearnerId, export.Settings.TimeZone, export.Settings.WeekStart ?? "",
                   export.ExportedAt.ToString("O", CultureInfo.InvariantCulture)]]);
+            Write(zip, "goals.csv", ["from", "minutes", "lectures"],
+                export.Goals.Select(g => new[] { Date(g.From), Number(g.Minutes), Number(g.Lectures) }));
             Write(zip, "lectures.csv", ["courseId", "lectureId", "position", "furthest", "updatedAt", "playedSeconds", "coverage", "completed", "completedOn"],
                 export.Courses.SelectMany(c => c.Lectures.Select(l => new[]
                 {

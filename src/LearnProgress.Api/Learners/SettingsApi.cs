@@ -3,6 +3,7 @@ using LearnProgress.Api.Hosting;
 using LearnProgress.Api.Security;
 using LearnProgress.Core;
 using LearnProgress.Core.Analytics;
+using LearnProgress.Core.Goals;
 using LearnProgress.Core.Learning;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -10,14 +11,18 @@ namespace LearnProgress.Api.Learners;
 
 public static class SettingsApi
 {
-    /// <summary>timeZone is an IANA id; weekStart the day weeks start on (monday … sunday). PUT changes the fields it names.</summary>
-    public sealed record Settings(string? TimeZone, string? WeekStart = null);
+    /// <summary>
+    /// timeZone is an IANA id; weekStart the day weeks start on (monday … sunday); weeklyGoalMinutes (0 … 10080) and
+    /// weeklyGoalLectures (0 … 1000) the weekly goal, 0 for none. PUT changes the fields it names.
+    /// </summary>
+    public sealed record Settings(string? TimeZone, string? WeekStart = null, int? WeeklyGoalMinutes = null, int? WeeklyGoalLectures = null);
 
     public static RouteGroupBuilder MapSettingsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/me").WithTags("Learner").RequireLearner();
         group.MapGet("/settings", Get).WithSummary("The caller's settings; timeZone is an IANA id (UTC by default), weekStart monday by default.");
-        group.MapPut("/settings", Put).WithSummary("Sets the caller's IANA time zone (heatmap and streak days follow it) and/or the day weeks start on.");
+        group.MapPut("/settings", Put).WithSummary(
+            "Sets the caller's IANA time zone (heatmap and streak days follow it), the day weeks start on and/or the weekly goal (from the current week on).");
         return group;
     }
 
@@ -25,15 +30,19 @@ public static class SettingsApi
     {
         var learner = user.Id();
         var zone = await zones.GetAsync(learner, ct);
-        return TypedResults.Ok(new Settings(zone.HasIanaId ? zone.Id : "UTC", WeekDays.Name(await settings.GetWeekStartAsync(learner, ct) ?? WeekDays.Default)));
+        var goal = WeeklyGoals.Current(await settings.GetGoalsAsync(learner, ct));
+        return TypedResults.Ok(new Settings(zone.HasIanaId ? zone.Id : "UTC", WeekDays.Name(await settings.GetWeekStartAsync(learner, ct) ?? WeekDays.Default),
+            goal.Minutes, goal.Lectures));
     }
 
     public static async Task<Results<Ok<Settings>, ProblemHttpResult>> Put(
-        Settings body, ClaimsPrincipal user, LearnerZones zones, ILearnerSettings settings, CancellationToken ct)
+        Settings body, ClaimsPrincipal user, LearnerZones zones, ILearnerSettings settings, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         TimeZoneInfo? zone = null;
-        if (body.TimeZone is not null || body.WeekStart is null)
+        var other = body.WeekStart is not null || body.WeeklyGoalMinutes is not null || body.WeeklyGoalLectures is not null;
+        // A body naming nothing else sets the zone, as it always did, so an empty body says the zone is missing.
+        if (body.TimeZone is not null || !other)
         {
             if (LearnerClock.TryFindZone(body.TimeZone, out var found)) zone = found;
             else errors["timeZone"] = ["must be an IANA time zone id, e.g. Europe/Paris or America/New_York."];
@@ -44,11 +53,24 @@ public static class SettingsApi
             if (WeekDays.TryParse(body.WeekStart, out var day)) weekStart = day;
             else errors["weekStart"] = ["must be a day of the week, e.g. monday or sunday."];
         }
+        if (body.WeeklyGoalMinutes is { } minutes && !WeeklyGoal.ValidMinutes(minutes))
+            errors["weeklyGoalMinutes"] = [$"must be from 0 (no goal) to {WeeklyGoal.MaxMinutes} minutes."];
+        if (body.WeeklyGoalLectures is { } lectures && !WeeklyGoal.ValidLectures(lectures))
+            errors["weeklyGoalLectures"] = [$"must be from 0 (no goal) to {WeeklyGoal.MaxLectures} lectures."];
         // Every field is checked before anything is written, so a bad one changes nothing.
         if (errors.Count > 0) return TypedResults.Problem(Problems.Invalid(errors));
         var learner = user.Id();
         if (zone is not null) await zones.SetAsync(learner, zone.Id, ct);
         if (weekStart is { } start) await settings.SetWeekStartAsync(learner, start, ct);
+        if (body.WeeklyGoalMinutes is not null || body.WeeklyGoalLectures is not null)
+        {
+            var history = await settings.GetGoalsAsync(learner, ct);
+            var current = WeeklyGoals.Current(history);
+            var goal = new WeeklyGoal(body.WeeklyGoalMinutes ?? current.Minutes, body.WeeklyGoalLectures ?? current.Lectures);
+            // The learner's today, in the zone this same request may have just set.
+            var today = LearnerClock.Today(time, zone ?? await zones.GetAsync(learner, ct));
+            if (WeeklyGoals.Change(history, goal, today) is { } change) await settings.SetGoalAsync(learner, change, ct);
+        }
         return TypedResults.Ok((await Get(user, zones, settings, ct)).Value!);
     }
 }

@@ -18,6 +18,7 @@ public sealed class LearnerDataRights(
     {
         var holdingsTask = store.ReadAllAsync(userId, ct);
         var weekStartTask = settings.GetWeekStartAsync(userId, ct);
+        var goalsTask = settings.GetGoalsAsync(userId, ct);
         var activityTask = buffer.ReadActivityAsync(userId, ct);
         var attemptsTask = assessments.ReadLearnerAttemptsAsync(userId, ct);
         var buffered = await buffer.ReadCoursesAsync(userId, ct);
@@ -67,6 +68,7 @@ public sealed class LearnerDataRights(
             completions.OrderBy(c => c.Date).ThenBy(c => c.CourseId, StringComparer.Ordinal).ThenBy(c => c.LectureId, StringComparer.Ordinal).ToList())
         {
             Attempts = await attemptsTask,
+            Goals = (await goalsTask).Select(g => new ExportedGoal(g.From, g.Goal.Minutes, g.Goal.Lectures)).ToList(),
             Skills = Assessments.Mastery.PerSkill(await attemptsTask),
         };
     }
