@@ -41,4 +41,10 @@ public interface ILearnerSettings
 
     /// <summary>Records a goal from its day on; a goal set earlier the same day is replaced.</summary>
     Task SetGoalAsync(string userId, Goals.GoalChange change, CancellationToken cancellationToken = default);
+
+    /// <summary>The name the learner shows on the weekly boards; null while the learner has not joined them.</summary>
+    Task<string?> GetBoardNameAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Joins the boards under <paramref name="displayName"/>, or leaves them with null.</summary>
+    Task SetBoardNameAsync(string userId, string? displayName, CancellationToken cancellationToken = default);
 }

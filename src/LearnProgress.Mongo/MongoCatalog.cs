@@ -104,6 +104,17 @@ public sealed class MongoLearnerSettings(IMongoDatabase database) : ILearnerSett
         StoredDocuments.Goals(await _learners.Find(new BsonDocument(Id, userId)).Project(new BsonDocument(Learners.Goals, 1))
             .FirstOrDefaultAsync(cancellationToken));
 
+    public async Task<string?> GetBoardNameAsync(string userId, CancellationToken cancellationToken = default) =>
+        StoredDocuments.BoardName(await _learners.Find(new BsonDocument(Id, userId)).Project(new BsonDocument(Learners.BoardName, 1))
+            .FirstOrDefaultAsync(cancellationToken));
+
+    public Task SetBoardNameAsync(string userId, string? displayName, CancellationToken cancellationToken = default) =>
+        _learners.UpdateOneAsync(new BsonDocument(Id, userId),
+            displayName is null
+                ? new BsonDocument("$unset", new BsonDocument(Learners.BoardName, ""))
+                : new BsonDocument("$set", new BsonDocument(Learners.BoardName, displayName)),
+            new UpdateOptions { IsUpsert = displayName is not null }, cancellationToken);
+
     /// <summary>
     /// One update: the goals array is rebuilt by an aggregation pipeline that drops a change of the same day and
     /// appends the new one, so a concurrent change never leaves two for one day.

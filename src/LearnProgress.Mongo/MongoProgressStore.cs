@@ -153,8 +153,8 @@ public sealed class MongoProgressStore : IProgressStore
         var stored = (await daysTask).ToDictionary(d => new DayKey(d[Activity.UserId].AsString, ParseDay(d[Activity.Date].AsString)));
         var learners = (await learnersTask).ToDictionary(d => d[Id].AsString, StringComparer.Ordinal);
         var storedLearners = users.ToDictionary(u => u, u => StoredDocuments.Learner(learners.GetValueOrDefault(u)), StringComparer.Ordinal);
-        // Only learners with goals cost the extra read of the whole weeks the change touches.
-        var windows = storedLearners.Where(l => l.Value.Goals.Count > 0)
+        // Only learners with goals or on the boards cost the extra read of the whole weeks the change touches.
+        var windows = storedLearners.Where(l => l.Value.NeedsWeeks)
             .Select(l => (User: l.Key, Window: WeeklyGoals.Window(change, l.Key, l.Value.WeekStart)))
             .Where(w => w.Window is not null).ToDictionary(w => w.User, w => w.Window!.Value, StringComparer.Ordinal);
         if (windows.Count > 0)

@@ -48,7 +48,11 @@ internal static class StoredDocuments
     {
         WeekStart = WeekStart(learner) ?? Core.Analytics.WeekDays.Default,
         Goals = Goals(learner),
+        BoardName = BoardName(learner),
     };
+
+    public static string? BoardName(BsonDocument? learner) =>
+        learner?.GetValue(Learners.BoardName, BsonNull.Value) is BsonString name ? name.Value : null;
 
     public static DayOfWeek? WeekStart(BsonDocument? learner) =>
         learner?.GetValue(Learners.WeekStart, BsonNull.Value) is BsonString day && Enum.TryParse<DayOfWeek>(day.Value, out var parsed) ? parsed : null;

@@ -32,7 +32,8 @@ internal static class Schema
         CREATE TABLE IF NOT EXISTS learners (
             user_id TEXT PRIMARY KEY,
             time_zone TEXT,
-            week_start INTEGER
+            week_start INTEGER,
+            board_name TEXT
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS weekly_goals (
             user_id TEXT NOT NULL,
@@ -116,6 +117,7 @@ internal static class Schema
         ("activity_days", "marks", "ALTER TABLE activity_days RENAME COLUMN count TO marks;"),
         ("activity_days", "played", "ALTER TABLE activity_days ADD COLUMN played TEXT NOT NULL DEFAULT '';"),
         ("learners", "week_start", "ALTER TABLE learners ADD COLUMN week_start INTEGER;"),
+        ("learners", "board_name", "ALTER TABLE learners ADD COLUMN board_name TEXT;"),
     ];
 
     public const string HasColumn = "SELECT COUNT(*) FROM pragma_table_info(@table) WHERE name = @column;";
@@ -164,7 +166,14 @@ internal static class Schema
         """;
 
     public const string ReadTimeZone = "SELECT time_zone FROM learners WHERE user_id = @user;";
-    public const string ReadLearner = "SELECT time_zone, week_start FROM learners WHERE user_id = @user;";
+    public const string ReadLearner = "SELECT time_zone, week_start, board_name FROM learners WHERE user_id = @user;";
+
+    /// <summary>The name shown on the weekly boards; NULL while the learner is not on them.</summary>
+    public const string ReadBoardName = "SELECT board_name FROM learners WHERE user_id = @user;";
+    public const string SetBoardName = """
+        INSERT INTO learners (user_id, board_name) VALUES (@user, @name)
+        ON CONFLICT (user_id) DO UPDATE SET board_name = excluded.board_name;
+        """;
 
     public const string ReadGoals = "SELECT from_day, minutes, lectures FROM weekly_goals WHERE user_id = @user ORDER BY from_day;";
     public const string SetGoal = """

@@ -96,6 +96,19 @@ public sealed class SqliteLearnerSettings(SqliteDatabase database) : ILearnerSet
             new { user = userId, from = change.From.DayNumber, minutes = change.Goal.Minutes, lectures = change.Goal.Lectures });
     }
 
+    public async Task<string?> GetBoardNameAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = database.Open();
+        return await connection.ExecuteScalarAsync<string?>(Schema.ReadBoardName, new { user = userId });
+    }
+
+    public async Task SetBoardNameAsync(string userId, string? displayName, CancellationToken cancellationToken = default)
+    {
+        using var writing = await database.WriteLockAsync(cancellationToken);
+        await using var connection = database.Open();
+        await connection.ExecuteAsync(Schema.SetBoardName, new { user = userId, name = displayName });
+    }
+
     internal static async Task<IReadOnlyList<GoalChange>> ReadGoalsAsync(
         SqliteConnection connection, string userId, SqliteTransaction? transaction, CancellationToken cancellationToken)
     {

@@ -70,12 +70,14 @@ public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStor
         foreach (var user in change.Users)
         {
             string? zone = null;
+            string? boardName = null;
             var weekStart = WeekDays.Default;
             using (var reader = sql.Run(Schema.ReadLearner, ("user", user)).ExecuteReader())
                 if (reader.Read())
                 {
                     zone = reader.IsDBNull(0) ? null : reader.GetString(0);
                     if (!reader.IsDBNull(1)) weekStart = (DayOfWeek)reader.GetInt32(1);
+                    boardName = reader.IsDBNull(2) ? null : reader.GetString(2);
                 }
             var runs = new List<DayRun>();
             using (var reader = sql.Run(Schema.ReadRuns, ("user", user)).ExecuteReader())
@@ -87,9 +89,10 @@ public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStor
             {
                 WeekStart = weekStart,
                 Goals = goals,
+                BoardName = boardName,
             };
-            // Only a learner with goals costs the extra read of the weeks the change touches.
-            if (goals.Count > 0 && WeeklyGoals.Window(change, user, weekStart) is { } window)
+            // Only a learner with goals or on the boards costs the extra read of the weeks the change touches.
+            if (learner.NeedsWeeks && WeeklyGoals.Window(change, user, weekStart) is { } window)
             {
                 var weekDays = new List<StoredDay>();
                 using (var reader = sql.Run(Schema.ReadDays, ("user", user), ("from", window.First.DayNumber), ("to", window.Last.DayNumber)).ExecuteReader())

@@ -16,6 +16,9 @@ public sealed record LearnerExport(
     /// <summary>Every quiz attempt, as stored (items, score and the answer given), oldest first.</summary>
     public IReadOnlyList<Assessments.StoredAttempt> Attempts { get; init; } = [];
 
+    /// <summary>The name the learner shows on the weekly boards; null while not on them.</summary>
+    public string? DisplayName { get; init; }
+
     /// <summary>Every weekly goal the learner set, from the learner's day it took effect, oldest first.</summary>
     public IReadOnlyList<ExportedGoal> Goals { get; init; } = [];
 

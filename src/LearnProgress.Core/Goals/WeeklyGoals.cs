@@ -84,14 +84,19 @@ public static class WeeklyGoals
         Current(history) == goal ? null : new GoalChange(today, goal);
 
     /// <summary>
-    /// The days a store loads so a change of <paramref name="userId"/> can be judged against the learner's goals: the
-    /// whole weeks holding the days the change touches; null when the change touches none.
+    /// The days a store loads so a change of <paramref name="userId"/> can be judged against the learner's goals and
+    /// board weeks: the whole weeks (the learner's, and the Monday-first board weeks) holding the days the change
+    /// touches; null when the change touches none.
     /// </summary>
     public static GoalWindow? Window(RecordChange change, string userId, DayOfWeek weekStart)
     {
         var days = change.Days.Where(d => d.UserId == userId).Select(d => d.Day)
             .Concat(change.Completions.Where(c => c.UserId == userId).Select(c => c.Day)).ToList();
         if (days.Count == 0) return null;
-        return new GoalWindow(LearnerAnalytics.WeekOf(days.Min(), weekStart), LearnerAnalytics.WeekOf(days.Max(), weekStart).AddDays(6));
+        DateOnly First(DayOfWeek start) => LearnerAnalytics.WeekOf(days.Min(), start);
+        DateOnly Last(DayOfWeek start) => LearnerAnalytics.WeekOf(days.Max(), start).AddDays(6);
+        var first = First(weekStart) < First(DayOfWeek.Monday) ? First(weekStart) : First(DayOfWeek.Monday);
+        var last = Last(weekStart) > Last(DayOfWeek.Monday) ? Last(weekStart) : Last(DayOfWeek.Monday);
+        return new GoalWindow(first, last);
     }
 }

@@ -35,12 +35,18 @@ public sealed record StoredLearner(TimeZoneInfo Zone, IReadOnlyList<DayRun> Runs
     public IReadOnlyList<Goals.GoalChange> Goals { get; init; } = [];
 
     /// <summary>
-    /// Loaded only for a learner with goals: the whole weeks the change touches (<see cref="Goals.WeeklyGoals.Window"/>)
+    /// Loaded only for a learner with goals or on the boards (<see cref="NeedsWeeks"/>): the whole weeks the change touches (<see cref="Goals.WeeklyGoals.Window"/>)
     /// and the stored days in them with their completions, so the planner can tell a week that just met its goal.
     /// </summary>
     public Goals.GoalWindow? GoalWindow { get; init; }
 
     public IReadOnlyList<StoredDay> GoalDays { get; init; } = [];
+
+    /// <summary>The name the learner shows on the weekly boards; null while the learner has not joined them.</summary>
+    public string? BoardName { get; init; }
+
+    /// <summary>Whether a change needs the whole weeks around its days loaded (<see cref="GoalWindow"/>).</summary>
+    public bool NeedsWeeks => Goals.Count > 0 || BoardName is not null;
 }
 
 /// <summary>What the store holds for the keys of one <see cref="RecordChange"/>, loaded before it is planned.</summary>

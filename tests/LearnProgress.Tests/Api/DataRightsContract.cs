@@ -71,7 +71,7 @@ public abstract class DataRightsContract : IAsyncLifetime
     {
         var course = await App.CreateCourseAsync(100, 200, 300);
         using var learner = App.Learner(user);
-        (await learner.PutAsJsonAsync("/api/v1/me/settings", new { timeZone = "Pacific/Kiritimati", weeklyGoalMinutes = 1, weeklyGoalLectures = 2 }))
+        (await learner.PutAsJsonAsync("/api/v1/me/settings", new { timeZone = "Pacific/Kiritimati", weeklyGoalMinutes = 1, weeklyGoalLectures = 2, leaderboard = true, displayName = "Data " + user[..4] }))
             .EnsureSuccessStatusCode();
         await WatchAsync(learner, course, "l1", 0, 95);
         await App.FlushAsync();
@@ -134,6 +134,7 @@ public abstract class DataRightsContract : IAsyncLifetime
         Assert.Equal(("dr-skill", 1), (skill.GetProperty("skillId").GetString(), skill.GetProperty("observations").GetInt32()));
         var goal = Assert.Single(before.GetProperty("goals").EnumerateArray());
         Assert.Equal(("2026-03-10", 1, 2), (goal.GetProperty("from").GetString(), goal.GetProperty("minutes").GetInt32(), goal.GetProperty("lectures").GetInt32()));
+        Assert.Equal("Data " + user[..4], before.GetProperty("displayName").GetString());
     }
 
     [Fact]
@@ -229,6 +230,8 @@ public abstract class DataRightsContract : IAsyncLifetime
         var neighbourBefore = await ExportAsync(other);
         Assert.NotEmpty(await RedisTracesAsync(user));
         Assert.NotEmpty(await StoreTracesAsync(user));
+        var board = await (await learner.GetAsync("/api/v1/leaderboards/weekly")).JsonAsync();
+        Assert.True(board.GetProperty("me").GetProperty("rank").GetInt32() >= 1);
 
         var first = await learner.DeleteAsync("/api/v1/me");
         var second = await learner.DeleteAsync("/api/v1/me");
@@ -244,6 +247,7 @@ public abstract class DataRightsContract : IAsyncLifetime
             empty.GetProperty("settings").GetProperty("timeZone").GetString()));
         Assert.Equal((0, 0), (empty.GetProperty("attempts").GetArrayLength(), empty.GetProperty("skills").GetArrayLength()));
         Assert.Equal(0, empty.GetProperty("goals").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, empty.GetProperty("displayName").ValueKind);
 
         // The erase is announced by the learner's id alone; both requests came at the same instant of the injected
         // clock, so they decided the same event id and the store kept one.

@@ -138,7 +138,7 @@ public sealed class WeeklyGoalsTests
             [new ExplicitCompletion(User, "c1", "l1", Monday.AddDays(8))], [new DayMark(new DayKey("other", Monday.AddDays(-20)))]);
 
         Assert.Equal(new GoalWindow(Monday, Monday.AddDays(13)), WeeklyGoals.Window(change, User, DayOfWeek.Monday));
-        Assert.Equal(new GoalWindow(Monday.AddDays(-1), Monday.AddDays(12)), WeeklyGoals.Window(change, User, DayOfWeek.Sunday));
+        Assert.Equal(new GoalWindow(Monday.AddDays(-1), Monday.AddDays(13)), WeeklyGoals.Window(change, User, DayOfWeek.Sunday));
         Assert.Null(WeeklyGoals.Window(change, "nobody", DayOfWeek.Monday));
     }
 }
