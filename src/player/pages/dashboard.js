@@ -1,8 +1,11 @@
 import { renderHeatmap, renderWeeklyChart } from '/sdk/learnprogress.js';
 import { clientFor, element, formatDuration, lectureUrl, loadConfig, showMessage } from './common.js';
+import { renderGoals } from './goals.js';
 
 const config = await loadConfig();
 const { client, learner } = clientFor(config);
+
+renderGoals(client).catch((error) => showMessage(`Could not load the weekly goal: ${error instanceof Error ? error.message : error}`));
 
 try {
   const [stats, heatmap, courses, weekly, estimates] = await Promise.all([

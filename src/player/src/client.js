@@ -30,6 +30,8 @@ export function createClient(options) {
     /** @param {string} courseId */
     course: (courseId) => call(`/courses/${id(courseId)}`),
     settings: () => call('/me/settings'),
+    /** @param {string} [courseId] a course's board; the global one without */
+    weeklyBoard: (courseId) => call(`/leaderboards/weekly${courseId ? `?courseId=${id(courseId)}` : ''}`),
     /** @param {string} timeZone an IANA zone */
     setTimeZone: (timeZone) => call('/me/settings', {
       method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ timeZone }),
