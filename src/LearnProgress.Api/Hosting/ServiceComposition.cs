@@ -7,6 +7,7 @@ using LearnProgress.Api.Events;
 using LearnProgress.Api.Heatmap;
 using LearnProgress.Api.Hub;
 using LearnProgress.Api.Learn;
+using LearnProgress.Api.Leaderboards;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Progress;
@@ -57,6 +58,7 @@ public static class ServiceComposition
         app.MapHeatmapApi();
         app.MapStatsApi();
         app.MapSettingsApi();
+        app.MapLeaderboardsApi();
         app.MapDataRightsApi();
         app.MapAnalyticsApi();
         app.MapCoursesApi();

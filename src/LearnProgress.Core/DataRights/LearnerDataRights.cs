@@ -12,12 +12,14 @@ namespace LearnProgress.Core.DataRights;
 /// </summary>
 public sealed class LearnerDataRights(
     IProgressBuffer buffer, ILearnerData store, ILearnerSettings settings, ICourseLookup catalog, CompletionRule rule, TimeProvider time,
-    IAssessmentStore assessments)
+    IAssessmentStore assessments, Leaderboards.ILeaderboards boards)
 {
     public async Task<LearnerExport> ExportAsync(string userId, CancellationToken ct = default)
     {
         var holdingsTask = store.ReadAllAsync(userId, ct);
         var weekStartTask = settings.GetWeekStartAsync(userId, ct);
+        var goalsTask = settings.GetGoalsAsync(userId, ct);
+        var boardNameTask = settings.GetBoardNameAsync(userId, ct);
         var activityTask = buffer.ReadActivityAsync(userId, ct);
         var attemptsTask = assessments.ReadLearnerAttemptsAsync(userId, ct);
         var buffered = await buffer.ReadCoursesAsync(userId, ct);
@@ -67,6 +69,8 @@ public sealed class LearnerDataRights(
             completions.OrderBy(c => c.Date).ThenBy(c => c.CourseId, StringComparer.Ordinal).ThenBy(c => c.LectureId, StringComparer.Ordinal).ToList())
         {
             Attempts = await attemptsTask,
+            DisplayName = await boardNameTask,
+            Goals = (await goalsTask).Select(g => new ExportedGoal(g.From, g.Goal.Minutes, g.Goal.Lectures)).ToList(),
             Skills = Assessments.Mastery.PerSkill(await attemptsTask),
         };
     }
@@ -80,6 +84,8 @@ public sealed class LearnerDataRights(
     {
         var erasedAt = time.GetUtcNow();
         await buffer.EraseAsync(userId, c => store.EraseAsync(userId, Events.EventTypes.Erased(userId, erasedAt), c), ct);
+        // After the store: with the learner's row gone, no later flush plans a board score for the learner.
+        await boards.LeaveAsync(userId, ct);
         return new LearnerErased(userId, erasedAt);
     }
 }

@@ -1,9 +1,12 @@
 import { formatDay, renderHeatmap, renderWeeklyChart } from '/sdk/learnprogress.js';
 import { clientFor, element, formatDuration, lectureUrl, loadConfig, showMessage } from './common.js';
+import { renderGoals } from './goals.js';
 import { showSkills } from './skills.js';
 
 const config = await loadConfig();
 const { client, learner } = clientFor(config);
+
+renderGoals(client).catch((error) => showMessage(`Could not load the weekly goal: ${error instanceof Error ? error.message : error}`));
 
 try {
   const skills = showSkills(client, document.getElementById('skills'));

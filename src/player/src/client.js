@@ -54,6 +54,8 @@ export function createClient(options) {
     /** @param {string} courseId */
     course: (courseId) => call('/api/v1/courses/{courseId}', { courseId }),
     settings: () => call('/api/v1/me/settings'),
+    /** @param {string} [courseId] a course's board; the global one without */
+    weeklyBoard: (courseId) => call('/api/v1/leaderboards/weekly', courseId ? { courseId } : {}),
     /** @param {string} timeZone an IANA zone */
     setTimeZone: (timeZone) => call('/api/v1/me/settings', {}, 'put', { timeZone }),
   };
