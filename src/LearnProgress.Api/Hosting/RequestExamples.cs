@@ -41,7 +41,11 @@ internal sealed class RequestExamples : ISchemaFilter
             ["attemptId"] = "a-2f9c", ["courseId"] = "algebra", ["quizId"] = "quiz1", ["startedAt"] = Now - 600_000, ["submittedAt"] = Now,
             ["items"] = new JsonArray(new JsonObject { ["itemId"] = "q1", ["points"] = 1 }, new JsonObject { ["itemId"] = "q2", ["points"] = 1.5 }),
         },
-        ["Settings"] = () => new JsonObject { ["timeZone"] = "Europe/Paris" },
+        ["Settings"] = () => new JsonObject
+        {
+            ["timeZone"] = "Europe/Paris", ["weekStart"] = "monday", ["weeklyGoalMinutes"] = 150, ["weeklyGoalLectures"] = 3,
+            ["leaderboard"] = true, ["displayName"] = "Ada L.",
+        },
         ["CreateEndpointRequest"] = () => new JsonObject
         {
             ["url"] = "https://hooks.example.com/learnprogress", ["eventTypes"] = new JsonArray("lecture.completed", "course.completed"),
