@@ -5,6 +5,7 @@
 #   bash tests/bench/run.sh --smoke    a few seconds per phase, to check the harness
 #   --no-build --configuration Debug   reuse an existing build of the benchmark host (tests/bench/LearnProgress.Bench.Host)
 #   bash tests/bench/run.sh --leaderboard   only the leaderboard reads at 100,000 members (about 30 s)
+#   bash tests/bench/run.sh --tracing       only the bare, ping and traced phases: tracing's cost (about a minute)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
