@@ -35,4 +35,16 @@ public interface ILearnerSettings
     Task<DayOfWeek?> GetWeekStartAsync(string userId, CancellationToken cancellationToken = default);
 
     Task SetWeekStartAsync(string userId, DayOfWeek weekStart, CancellationToken cancellationToken = default);
+
+    /// <summary>Every weekly goal the learner has set, oldest first; empty until the learner sets one.</summary>
+    Task<IReadOnlyList<Goals.GoalChange>> GetGoalsAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a goal from its day on; a goal set earlier the same day is replaced.</summary>
+    Task SetGoalAsync(string userId, Goals.GoalChange change, CancellationToken cancellationToken = default);
+
+    /// <summary>The name the learner shows on the weekly boards; null while the learner has not joined them.</summary>
+    Task<string?> GetBoardNameAsync(string userId, CancellationToken cancellationToken = default);
+
+    /// <summary>Joins the boards under <paramref name="displayName"/>, or leaves them with null.</summary>
+    Task SetBoardNameAsync(string userId, string? displayName, CancellationToken cancellationToken = default);
 }

@@ -97,8 +97,48 @@ public sealed class MongoLearnerSettings(IMongoDatabase database) : ILearnerSett
             new BsonDocument("$set", new BsonDocument(Learners.TimeZone, timeZone)), new UpdateOptions { IsUpsert = true }, cancellationToken);
 
     public async Task<DayOfWeek?> GetWeekStartAsync(string userId, CancellationToken cancellationToken = default) =>
-        (await _learners.Find(new BsonDocument(Id, userId)).Project(new BsonDocument(Learners.WeekStart, 1)).FirstOrDefaultAsync(cancellationToken))
-            ?.GetValue(Learners.WeekStart, BsonNull.Value) is BsonString day && Enum.TryParse<DayOfWeek>(day.Value, out var parsed) ? parsed : null;
+        StoredDocuments.WeekStart(await _learners.Find(new BsonDocument(Id, userId)).Project(new BsonDocument(Learners.WeekStart, 1))
+            .FirstOrDefaultAsync(cancellationToken));
+
+    public async Task<IReadOnlyList<Core.Goals.GoalChange>> GetGoalsAsync(string userId, CancellationToken cancellationToken = default) =>
+        StoredDocuments.Goals(await _learners.Find(new BsonDocument(Id, userId)).Project(new BsonDocument(Learners.Goals, 1))
+            .FirstOrDefaultAsync(cancellationToken));
+
+    public async Task<string?> GetBoardNameAsync(string userId, CancellationToken cancellationToken = default) =>
+        StoredDocuments.BoardName(await _learners.Find(new BsonDocument(Id, userId)).Project(new BsonDocument(Learners.BoardName, 1))
+            .FirstOrDefaultAsync(cancellationToken));
+
+    public Task SetBoardNameAsync(string userId, string? displayName, CancellationToken cancellationToken = default) =>
+        _learners.UpdateOneAsync(new BsonDocument(Id, userId),
+            displayName is null
+                ? new BsonDocument("$unset", new BsonDocument(Learners.BoardName, ""))
+                : new BsonDocument("$set", new BsonDocument(Learners.BoardName, displayName)),
+            new UpdateOptions { IsUpsert = displayName is not null }, cancellationToken);
+
+    /// <summary>
+    /// One update: the goals array is rebuilt by an aggregation pipeline that drops a change of the same day and
+    /// appends the new one, so a concurrent change never leaves two for one day.
+    /// </summary>
+    public Task SetGoalAsync(string userId, Core.Goals.GoalChange change, CancellationToken cancellationToken = default)
+    {
+        var from = Day(change.From);
+        var entry = new BsonDocument
+        {
+            { Learners.GoalFrom, from }, { Learners.GoalMinutes, change.Goal.Minutes }, { Learners.GoalLectures, change.Goal.Lectures },
+        };
+        var kept = new BsonDocument("$filter", new BsonDocument
+        {
+            { "input", new BsonDocument("$ifNull", new BsonArray { "$" + Learners.Goals, new BsonArray() }) },
+            { "as", "g" },
+            { "cond", new BsonDocument("$ne", new BsonArray { "$$g." + Learners.GoalFrom, from }) },
+        });
+        var pipeline = new BsonDocumentStagePipelineDefinition<BsonDocument, BsonDocument>([
+            new BsonDocument("$set", new BsonDocument(Learners.Goals,
+                new BsonDocument("$concatArrays", new BsonArray { kept, new BsonArray { new BsonDocument("$literal", entry) } }))),
+        ]);
+        return _learners.UpdateOneAsync(new BsonDocument(Id, userId), new PipelineUpdateDefinition<BsonDocument>(pipeline),
+            new UpdateOptions { IsUpsert = true }, cancellationToken);
+    }
 
     public Task SetWeekStartAsync(string userId, DayOfWeek weekStart, CancellationToken cancellationToken = default) =>
         _learners.UpdateOneAsync(new BsonDocument(Id, userId),

@@ -53,6 +53,13 @@ public static class MongoNames
         public const string TimeZone = "timeZone";
         /// <summary>The first day of the learner's weeks, as its English name (Monday).</summary>
         public const string WeekStart = "weekStart";
+        /// <summary>Weekly goals as set over time: <c>[{from: "yyyy-MM-dd", minutes, lectures}]</c>, one per day at most.</summary>
+        public const string Goals = "goals";
+        /// <summary>The name shown on the weekly boards; absent while the learner is not on them.</summary>
+        public const string BoardName = "boardName";
+        public const string GoalFrom = "from";
+        public const string GoalMinutes = "minutes";
+        public const string GoalLectures = "lectures";
         public const string LongestStreak = "longestStreak";
         public const string Runs = "runs";
         public const string RunStart = "start";

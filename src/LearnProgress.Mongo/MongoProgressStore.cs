@@ -1,4 +1,5 @@
 using LearnProgress.Core;
+using LearnProgress.Core.Goals;
 using LearnProgress.Core.Progress;
 using LearnProgress.Core.Record;
 using MongoDB.Bson;
@@ -151,10 +152,26 @@ public sealed class MongoProgressStore : IProgressStore
         var progress = (await progressTask).ToDictionary(d => new CourseKey(d[Progress.UserId].AsString, d[Progress.CourseId].AsString));
         var stored = (await daysTask).ToDictionary(d => new DayKey(d[Activity.UserId].AsString, ParseDay(d[Activity.Date].AsString)));
         var learners = (await learnersTask).ToDictionary(d => d[Id].AsString, StringComparer.Ordinal);
+        var storedLearners = users.ToDictionary(u => u, u => StoredDocuments.Learner(learners.GetValueOrDefault(u)), StringComparer.Ordinal);
+        // Only learners with goals or on the boards cost the extra read of the whole weeks the change touches.
+        var windows = storedLearners.Where(l => l.Value.NeedsWeeks)
+            .Select(l => (User: l.Key, Window: WeeklyGoals.Window(change, l.Key, l.Value.WeekStart)))
+            .Where(w => w.Window is not null).ToDictionary(w => w.User, w => w.Window!.Value, StringComparer.Ordinal);
+        if (windows.Count > 0)
+        {
+            var weekDays = (await FindAllAsync(_activity, windows.Select(w => new BsonDocument
+            {
+                { Activity.UserId, w.Key },
+                { Activity.Date, new BsonDocument { { "$gte", Day(w.Value.First) }, { "$lte", Day(w.Value.Last) } } },
+            }), ct)).GroupBy(d => d[Activity.UserId].AsString, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Select(StoredDocuments.Day).ToList(), StringComparer.Ordinal);
+            foreach (var (user, window) in windows)
+                storedLearners[user] = storedLearners[user] with { GoalWindow = window, GoalDays = weekDays.GetValueOrDefault(user) ?? [] };
+        }
         var state = new StoredState(
             progress.ToDictionary(kv => kv.Key, kv => (IReadOnlyDictionary<string, StoredLecture>)StoredDocuments.Lectures(kv.Value)),
             stored.ToDictionary(kv => kv.Key, kv => StoredDocuments.Day(kv.Value)),
-            users.ToDictionary(u => u, u => StoredDocuments.Learner(learners.GetValueOrDefault(u)), StringComparer.Ordinal),
+            storedLearners,
             await durationsTask);
         return new Loaded(state,
             progress.ToDictionary(kv => kv.Key, kv => StoredDocuments.Version(kv.Value, Progress.Version)),

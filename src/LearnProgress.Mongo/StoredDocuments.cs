@@ -44,7 +44,25 @@ internal static class StoredDocuments
 
     public static StoredLearner Learner(BsonDocument? learner) => new(
         LearnerClock.TryFindZone(TimeZone(learner), out var zone) ? zone : TimeZoneInfo.Utc,
-        Runs(learner));
+        Runs(learner))
+    {
+        WeekStart = WeekStart(learner) ?? Core.Analytics.WeekDays.Default,
+        Goals = Goals(learner),
+        BoardName = BoardName(learner),
+    };
+
+    public static string? BoardName(BsonDocument? learner) =>
+        learner?.GetValue(Learners.BoardName, BsonNull.Value) is BsonString name ? name.Value : null;
+
+    public static DayOfWeek? WeekStart(BsonDocument? learner) =>
+        learner?.GetValue(Learners.WeekStart, BsonNull.Value) is BsonString day && Enum.TryParse<DayOfWeek>(day.Value, out var parsed) ? parsed : null;
+
+    public static List<Core.Goals.GoalChange> Goals(BsonDocument? learner) =>
+        (learner?.GetValue(Learners.Goals, new BsonArray()) ?? new BsonArray()).AsBsonArray
+            .Select(g => new Core.Goals.GoalChange(ParseDay(g[Learners.GoalFrom].AsString),
+                new Core.Goals.WeeklyGoal(g[Learners.GoalMinutes].ToInt32(), g[Learners.GoalLectures].ToInt32())))
+            .OrderBy(g => g.From)
+            .ToList();
 
     public static List<DayRun> Runs(BsonDocument? learner) =>
         (learner?.GetValue(Learners.Runs, new BsonArray()) ?? new BsonArray()).AsBsonArray

@@ -60,6 +60,22 @@ public sealed class RedisKeys(int buckets)
     /// <summary>The courses a learner has pinged lately, so reads find every buffered course; never flushed.</summary>
     public RedisKey Courses(string userId) => $"{Prefix}{Tag(BucketOf(userId))}:c:{userId}";
 
+    /// <summary>
+    /// One weekly board, a sorted set of learner ids scored by seconds played in the week: <c>lp:lb:2026-11-30:all</c>
+    /// (global) or <c>lp:lb:2026-11-30:c:&lt;course&gt;</c>. Every board command names one board, so boards spread over a
+    /// cluster's slots freely.
+    /// </summary>
+    public static RedisKey Board(string week, string? courseId) => courseId is null ? $"{Prefix}lb:{week}:all" : $"{Prefix}lb:{week}:c:{courseId}";
+
+    /// <summary>The prefix of every board of one week.</summary>
+    public static string BoardWeek(string week) => $"{Prefix}lb:{week}:";
+
+    /// <summary>Display names of the learners on the boards (field: learner id), read in one HMGET per board page.</summary>
+    public static RedisKey BoardNames => $"{Prefix}lb:names";
+
+    /// <summary>The boards a learner is on, so leaving or an erase removes the learner from each of them at once.</summary>
+    public RedisKey LearnerBoards(string userId) => $"{Prefix}{Tag(BucketOf(userId))}:lb:{userId}";
+
     public static bool IsActivity(string member) => member.StartsWith("a:", StringComparison.Ordinal);
 
     public static string UserOfActivity(string member) => member[2..];

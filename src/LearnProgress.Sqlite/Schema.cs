@@ -32,7 +32,15 @@ internal static class Schema
         CREATE TABLE IF NOT EXISTS learners (
             user_id TEXT PRIMARY KEY,
             time_zone TEXT,
-            week_start INTEGER
+            week_start INTEGER,
+            board_name TEXT
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS weekly_goals (
+            user_id TEXT NOT NULL,
+            from_day INTEGER NOT NULL,
+            minutes INTEGER NOT NULL,
+            lectures INTEGER NOT NULL,
+            PRIMARY KEY (user_id, from_day)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS activity_days (
             user_id TEXT NOT NULL,
@@ -109,6 +117,7 @@ internal static class Schema
         ("activity_days", "marks", "ALTER TABLE activity_days RENAME COLUMN count TO marks;"),
         ("activity_days", "played", "ALTER TABLE activity_days ADD COLUMN played TEXT NOT NULL DEFAULT '';"),
         ("learners", "week_start", "ALTER TABLE learners ADD COLUMN week_start INTEGER;"),
+        ("learners", "board_name", "ALTER TABLE learners ADD COLUMN board_name TEXT;"),
     ];
 
     public const string HasColumn = "SELECT COUNT(*) FROM pragma_table_info(@table) WHERE name = @column;";
@@ -157,6 +166,20 @@ internal static class Schema
         """;
 
     public const string ReadTimeZone = "SELECT time_zone FROM learners WHERE user_id = @user;";
+    public const string ReadLearner = "SELECT time_zone, week_start, board_name FROM learners WHERE user_id = @user;";
+
+    /// <summary>The name shown on the weekly boards; NULL while the learner is not on them.</summary>
+    public const string ReadBoardName = "SELECT board_name FROM learners WHERE user_id = @user;";
+    public const string SetBoardName = """
+        INSERT INTO learners (user_id, board_name) VALUES (@user, @name)
+        ON CONFLICT (user_id) DO UPDATE SET board_name = excluded.board_name;
+        """;
+
+    public const string ReadGoals = "SELECT from_day, minutes, lectures FROM weekly_goals WHERE user_id = @user ORDER BY from_day;";
+    public const string SetGoal = """
+        INSERT INTO weekly_goals (user_id, from_day, minutes, lectures) VALUES (@user, @from, @minutes, @lectures)
+        ON CONFLICT (user_id, from_day) DO UPDATE SET minutes = excluded.minutes, lectures = excluded.lectures;
+        """;
     public const string SetTimeZone = """
         INSERT INTO learners (user_id, time_zone) VALUES (@user, @zone)
         ON CONFLICT (user_id) DO UPDATE SET time_zone = excluded.time_zone;
@@ -203,6 +226,7 @@ internal static class Schema
         DELETE FROM activity_days WHERE user_id = @user;
         DELETE FROM activity_runs WHERE user_id = @user;
         DELETE FROM learners WHERE user_id = @user;
+        DELETE FROM weekly_goals WHERE user_id = @user;
         DELETE FROM day_marks WHERE user_id = @user;
         DELETE FROM achievements WHERE user_id = @user;
         DELETE FROM attempts WHERE user_id = @user;

@@ -1,4 +1,6 @@
 using Dapper;
+using LearnProgress.Core.Goals;
+using Microsoft.Data.Sqlite;
 using LearnProgress.Core;
 using LearnProgress.Core.Catalog;
 
@@ -79,4 +81,43 @@ public sealed class SqliteLearnerSettings(SqliteDatabase database) : ILearnerSet
         await using var connection = database.Open();
         await connection.ExecuteAsync(Schema.SetWeekStart, new { user = userId, day = (int)weekStart });
     }
+
+    public async Task<IReadOnlyList<GoalChange>> GetGoalsAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = database.Open();
+        return await ReadGoalsAsync(connection, userId, null, cancellationToken);
+    }
+
+    public async Task SetGoalAsync(string userId, GoalChange change, CancellationToken cancellationToken = default)
+    {
+        using var writing = await database.WriteLockAsync(cancellationToken);
+        await using var connection = database.Open();
+        await connection.ExecuteAsync(Schema.SetGoal,
+            new { user = userId, from = change.From.DayNumber, minutes = change.Goal.Minutes, lectures = change.Goal.Lectures });
+    }
+
+    public async Task<string?> GetBoardNameAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = database.Open();
+        return await connection.ExecuteScalarAsync<string?>(Schema.ReadBoardName, new { user = userId });
+    }
+
+    public async Task SetBoardNameAsync(string userId, string? displayName, CancellationToken cancellationToken = default)
+    {
+        using var writing = await database.WriteLockAsync(cancellationToken);
+        await using var connection = database.Open();
+        await connection.ExecuteAsync(Schema.SetBoardName, new { user = userId, name = displayName });
+    }
+
+    internal static async Task<IReadOnlyList<GoalChange>> ReadGoalsAsync(
+        SqliteConnection connection, string userId, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        var goals = new List<GoalChange>();
+        await using var reader = await connection.ExecuteReaderAsync(Schema.ReadGoals, new { user = userId }, transaction);
+        while (await reader.ReadAsync(cancellationToken)) goals.Add(ReadGoal(reader));
+        return goals;
+    }
+
+    internal static GoalChange ReadGoal(System.Data.Common.DbDataReader reader) =>
+        new(DateOnly.FromDayNumber(reader.GetInt32(0)), new WeeklyGoal(reader.GetInt32(1), reader.GetInt32(2)));
 }

@@ -1,5 +1,7 @@
 using Dapper;
 using LearnProgress.Core;
+using LearnProgress.Core.Analytics;
+using LearnProgress.Core.Goals;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
 using LearnProgress.Core.Record;
@@ -67,11 +69,38 @@ public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStor
         var learners = new Dictionary<string, StoredLearner>(StringComparer.Ordinal);
         foreach (var user in change.Users)
         {
-            var zone = sql.Run(Schema.ReadTimeZone, ("user", user)).ExecuteScalar() as string;
+            string? zone = null;
+            string? boardName = null;
+            var weekStart = WeekDays.Default;
+            using (var reader = sql.Run(Schema.ReadLearner, ("user", user)).ExecuteReader())
+                if (reader.Read())
+                {
+                    zone = reader.IsDBNull(0) ? null : reader.GetString(0);
+                    if (!reader.IsDBNull(1)) weekStart = (DayOfWeek)reader.GetInt32(1);
+                    boardName = reader.IsDBNull(2) ? null : reader.GetString(2);
+                }
             var runs = new List<DayRun>();
             using (var reader = sql.Run(Schema.ReadRuns, ("user", user)).ExecuteReader())
                 while (reader.Read()) runs.Add(new DayRun(DateOnly.FromDayNumber(reader.GetInt32(0)), DateOnly.FromDayNumber(reader.GetInt32(1))));
-            learners[user] = new StoredLearner(LearnerClock.TryFindZone(zone, out var found) ? found : TimeZoneInfo.Utc, runs);
+            var goals = new List<GoalChange>();
+            using (var reader = sql.Run(Schema.ReadGoals, ("user", user)).ExecuteReader())
+                while (reader.Read()) goals.Add(SqliteLearnerSettings.ReadGoal(reader));
+            var learner = new StoredLearner(LearnerClock.TryFindZone(zone, out var found) ? found : TimeZoneInfo.Utc, runs)
+            {
+                WeekStart = weekStart,
+                Goals = goals,
+                BoardName = boardName,
+            };
+            // Only a learner with goals or on the boards costs the extra read of the weeks the change touches.
+            if (learner.NeedsWeeks && WeeklyGoals.Window(change, user, weekStart) is { } window)
+            {
+                var weekDays = new List<StoredDay>();
+                using (var reader = sql.Run(Schema.ReadDays, ("user", user), ("from", window.First.DayNumber), ("to", window.Last.DayNumber)).ExecuteReader())
+                    while (reader.Read())
+                        weekDays.Add(new StoredDay(DateOnly.FromDayNumber(reader.GetInt32(0)), Coverage.Empty, reader.GetDouble(2), reader.GetInt32(3), reader.GetInt32(4)));
+                learner = learner with { GoalWindow = window, GoalDays = weekDays };
+            }
+            learners[user] = learner;
         }
         return new StoredState(lectures, days, learners, durations);
     }

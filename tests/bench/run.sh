@@ -4,16 +4,20 @@
 #   bash tests/bench/run.sh            full run (about 7 minutes)
 #   bash tests/bench/run.sh --smoke    a few seconds per phase, to check the harness
 #   --no-build --configuration Debug   reuse an existing build of the benchmark host (tests/bench/LearnProgress.Bench.Host)
+#   bash tests/bench/run.sh --leaderboard   only the leaderboard reads at 100,000 members (about 30 s)
+#   bash tests/bench/run.sh --tracing       only the bare, ping and traced phases: tracing's cost (about a minute)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 build=1
 configuration=Release
+script=tests/bench/bench.py
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=0 ;;
     --configuration) configuration="$2"; shift ;;
+    --leaderboard) script=tests/bench/leaderboard.py ;;
     *) args+=("$1") ;;
   esac
   shift
@@ -24,4 +28,4 @@ bash tests/install-tools.sh
 if [ "$build" = 1 ]; then
   dotnet build tests/bench/LearnProgress.Bench.Host -c "$configuration" -nologo -v q
 fi
-exec timeout 600 python3 tests/bench/bench.py --api "tests/bench/LearnProgress.Bench.Host/bin/$configuration/net10.0/LearnProgress.Bench.Host.dll" "${args[@]}"
+exec timeout 600 python3 "$script" --api "tests/bench/LearnProgress.Bench.Host/bin/$configuration/net10.0/LearnProgress.Bench.Host.dll" "${args[@]}"

@@ -284,19 +284,29 @@ describe('page hide with the back-forward cache and background throttling on', {
     const id = uniqueId('u');
     const read = learnerApi(api, await devToken(api.base, id));
     const course = await createCourse(api);
-    const page = await openPlayer(browser.context, harness, api, { course, lecture: 'l1', learner: id });
-    const at = await playFor(page, 3000);
-    await page.goto(`${harness.origin}/other.html`);
-    const lecture = await until(async () => read.lecture(course, 'l1'), { what: 'final position', timeoutMs: 5000 });
-    assert.ok(lecture.position >= at - 0.1 && lecture.position <= at + 1.5, `saved ${lecture.position} s, left at ${at} s`);
+    // Chromium sometimes keeps a page out of the cache for a reason it does not disclose ("masked": memory
+    // pressure, an internal limit); a reason the page gave (an unload handler, a connection left open) fails at once.
+    for (let attempt = 1; ; attempt++) {
+      const page = await openPlayer(browser.context, harness, api, { course, lecture: 'l1', learner: id });
+      const at = await playFor(page, 3000);
+      await page.goto(`${harness.origin}/other.html`);
+      const lecture = await until(async () => {
+        const l = await read.lecture(course, 'l1');
+        return l && l.position >= at - 0.1 ? l : null;
+      }, { what: 'final position', timeoutMs: 5000 });
+      assert.ok(lecture.position >= at - 0.1 && lecture.position <= at + 1.5, `saved ${lecture.position} s, left at ${at} s`);
 
-    // A page restored from the cache fires pageshow, not load.
-    await page.goBack({ waitUntil: 'commit' });
-    await page.waitForFunction(() => window.lp?.events.some((e) => e.type === 'pageshow'), null, { timeout: 10_000 }).catch(() => {});
-    const events = await page.evaluate(() => window.lp.events.filter((e) => e.type === 'pagehide' || e.type === 'pageshow'));
-    const reasons = await page.evaluate(() => JSON.stringify(performance.getEntriesByType('navigation')[0]?.notRestoredReasons ?? null));
-    assert.deepEqual(events.map((e) => [e.type, e.persisted]), [['pagehide', true], ['pageshow', true]], `not restored: ${reasons}`);
-    await page.close();
+      // A page restored from the cache fires pageshow, not load.
+      await page.goBack({ waitUntil: 'commit' });
+      await page.waitForFunction(() => window.lp?.events.some((e) => e.type === 'pageshow'), null, { timeout: 10_000 }).catch(() => {});
+      const events = await page.evaluate(() => window.lp.events.filter((e) => e.type === 'pagehide' || e.type === 'pageshow'));
+      const reasons = await page.evaluate(() => performance.getEntriesByType('navigation')[0]?.notRestoredReasons ?? null);
+      const undisclosed = (reasons?.reasons ?? []).length > 0 && reasons.reasons.every((r) => r.reason === 'masked');
+      if (events.length === 0 && undisclosed && attempt < 3) { await page.close(); continue; }
+      assert.deepEqual(events.map((e) => [e.type, e.persisted]), [['pagehide', true], ['pageshow', true]], `not restored: ${JSON.stringify(reasons)}`);
+      await page.close();
+      break;
+    }
   });
 
   test('closing the tab mid-play delivers the final position', async () => {

@@ -14,9 +14,11 @@ public static class CsvExport
         using var memory = new MemoryStream();
         using (var zip = new ZipArchive(memory, ZipArchiveMode.Create, leaveOpen: true))
         {
-            Write(zip, "settings.csv", ["learnerId", "timeZone", "weekStart", "exportedAt"],
+            Write(zip, "settings.csv", ["learnerId", "timeZone", "weekStart", "exportedAt", "displayName"],
                 [[export.LearnerId, export.Settings.TimeZone, export.Settings.WeekStart ?? "",
-                  export.ExportedAt.ToString("O", CultureInfo.InvariantCulture)]]);
+                  export.ExportedAt.ToString("O", CultureInfo.InvariantCulture), export.DisplayName ?? ""]]);
+            Write(zip, "goals.csv", ["from", "minutes", "lectures"],
+                export.Goals.Select(g => new[] { Date(g.From), Number(g.Minutes), Number(g.Lectures) }));
             Write(zip, "lectures.csv", ["courseId", "lectureId", "position", "furthest", "updatedAt", "playedSeconds", "coverage", "completed", "completedOn"],
                 export.Courses.SelectMany(c => c.Lectures.Select(l => new[]
                 {

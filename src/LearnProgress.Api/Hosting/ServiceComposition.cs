@@ -8,6 +8,7 @@ using LearnProgress.Api.Events;
 using LearnProgress.Api.Heatmap;
 using LearnProgress.Api.Hub;
 using LearnProgress.Api.Learn;
+using LearnProgress.Api.Leaderboards;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Progress;
@@ -59,6 +60,7 @@ public static class ServiceComposition
         app.MapHeatmapApi();
         app.MapStatsApi();
         app.MapSettingsApi();
+        app.MapLeaderboardsApi();
         app.MapDataRightsApi();
         app.MapAnalyticsApi();
         app.MapCoursesApi();

@@ -5,6 +5,7 @@ using LearnProgress.Core.Analytics;
 using LearnProgress.Core.DataRights;
 using LearnProgress.Core.Events;
 using LearnProgress.Core.Flushing;
+using LearnProgress.Core.Leaderboards;
 using LearnProgress.Core.Progress;
 using LearnProgress.Core.Record;
 using LearnProgress.Core.Webhooks;
@@ -60,6 +61,7 @@ public static partial class StorageExtensions
                 writeBehind.FlushedKeyTtl, sp.GetRequiredService<TimeProvider>(), new ReplicaAcks(writeBehind.WaitReplicas, writeBehind.WaitTimeout),
                 commitAof: string.IsNullOrWhiteSpace(redis));
         });
+        services.AddSingleton<ILeaderboards>(sp => new RedisLeaderboards(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>()));
         var mongo = builder.Configuration.GetConnectionString("Mongo");
         if (string.IsNullOrWhiteSpace(mongo))
         {

@@ -17,6 +17,7 @@ public sealed class ProgressHub(HubPresence presence) : Microsoft.AspNetCore.Sig
     public const string AttemptSubmitted = "attemptSubmitted";
     public const string QuizPassed = "quizPassed";
     public const string SkillMastered = "skillMastered";
+    public const string GoalMet = "goalMet";
 
     public override Task OnConnectedAsync()
     {

@@ -43,6 +43,7 @@ public sealed partial class ProgressPush(
                 EventTypes.AttemptSubmitted => ProgressHub.AttemptSubmitted,
                 EventTypes.QuizPassed => ProgressHub.QuizPassed,
                 EventTypes.SkillMastered => ProgressHub.SkillMastered,
+                EventTypes.GoalMet => ProgressHub.GoalMet,
                 _ => null,
             };
             if (method is null || !presence.IsListening(e.UserId)) continue;

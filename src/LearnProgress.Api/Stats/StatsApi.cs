@@ -4,6 +4,7 @@ using LearnProgress.Api.Security;
 using LearnProgress.Api.Hosting;
 using LearnProgress.Core;
 using LearnProgress.Core.Analytics;
+using LearnProgress.Core.Goals;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Record;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,7 +17,7 @@ public static class StatsApi
     {
         var group = routes.MapGroup("/api/v1/stats").WithTags("Stats").RequireLearner();
         group.MapGet("/course-progress", Courses).WithSummary("Completion percentage of every course the caller has touched.");
-        group.MapGet("/weekly", Weekly).WithSummary($"The caller's weeks (from the weekStart setting, Monday by default, in the caller's zone), oldest first: weeks=1..{LearnerAnalytics.MaxWeeks}, default 12.");
+        group.MapGet("/weekly", Weekly).WithSummary($"The caller's weeks (from the weekStart setting, Monday by default, in the caller's zone), oldest first: weeks=1..{LearnerAnalytics.MaxWeeks}, default 12. Each week carries the goal that held for it and its progress; the current week also the days left.");
         group.MapGet("/course-estimates", Estimates).WithSummary("Per course touched: footage left, recent pace and the estimated completion date.");
         group.MapGet("/student", Student).WithSummary("Streaks, completions and watch time of the caller.");
         return group;
@@ -40,7 +41,9 @@ public static class StatsApi
         var learner = user.Id();
         var zone = await zones.GetAsync(learner, ct);
         var weekStart = await settings.GetWeekStartAsync(learner, ct) ?? WeekDays.Default;
-        return TypedResults.Ok(await record.WeeklyAsync(learner, zone, LearnerClock.Today(time, zone), count, weekStart, ct));
+        var goals = settings.GetGoalsAsync(learner, ct);
+        var today = LearnerClock.Today(time, zone);
+        return TypedResults.Ok(WeeklyGoals.WithGoals(await record.WeeklyAsync(learner, zone, today, count, weekStart, ct), await goals, today));
     }
 
     public static async Task<Ok<IReadOnlyList<CourseEstimate>>> Estimates(

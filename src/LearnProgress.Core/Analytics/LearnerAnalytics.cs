@@ -3,7 +3,11 @@ using LearnProgress.Core.Learning;
 namespace LearnProgress.Core.Analytics;
 
 /// <summary>One week of the learner's days and its change against the week before.</summary>
-public sealed record WeekStats(DateOnly WeekStart, double Seconds, int ActiveDays, int LecturesCompleted, WeekChange Change);
+public sealed record WeekStats(DateOnly WeekStart, double Seconds, int ActiveDays, int LecturesCompleted, WeekChange Change)
+{
+    /// <summary>The goal that held for the week and how far the week got; null when none was set.</summary>
+    public Goals.WeekGoalProgress? Goal { get; init; }
+}
 
 /// <summary>This week minus the week before.</summary>
 public sealed record WeekChange(double Seconds, int ActiveDays, int LecturesCompleted);

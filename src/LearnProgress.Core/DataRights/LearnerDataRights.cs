@@ -12,12 +12,14 @@ namespace LearnProgress.Core.DataRights;
 /// </summary>
 public sealed class LearnerDataRights(
     IProgressBuffer buffer, ILearnerData store, ILearnerSettings settings, ICourseLookup catalog, CompletionRule rule, TimeProvider time,
-    IAssessmentStore assessments, ICertificationStore certifications)
+    IAssessmentStore assessments, Leaderboards.ILeaderboards boards, ICertificationStore certifications)
 {
     public async Task<LearnerExport> ExportAsync(string userId, CancellationToken ct = default)
     {
         var holdingsTask = store.ReadAllAsync(userId, ct);
         var weekStartTask = settings.GetWeekStartAsync(userId, ct);
+        var goalsTask = settings.GetGoalsAsync(userId, ct);
+        var boardNameTask = settings.GetBoardNameAsync(userId, ct);
         var activityTask = buffer.ReadActivityAsync(userId, ct);
         var attemptsTask = assessments.ReadLearnerAttemptsAsync(userId, ct);
         var credentialsTask = certifications.ReadLearnerCredentialsAsync(userId, ct);
@@ -68,6 +70,8 @@ public sealed class LearnerDataRights(
             completions.OrderBy(c => c.Date).ThenBy(c => c.CourseId, StringComparer.Ordinal).ThenBy(c => c.LectureId, StringComparer.Ordinal).ToList())
         {
             Attempts = await attemptsTask,
+            DisplayName = await boardNameTask,
+            Goals = (await goalsTask).Select(g => new ExportedGoal(g.From, g.Goal.Minutes, g.Goal.Lectures)).ToList(),
             Skills = Assessments.Mastery.PerSkill(await attemptsTask),
             Credentials = (await credentialsTask).Select(c => new ExportedCredential(
                 c.CredentialId, c.CertificationId, c.IssuedAt, c.ValidUntil, c.Revoked, c.Jwt)).ToList(),
@@ -85,6 +89,8 @@ public sealed class LearnerDataRights(
         var erasedAt = time.GetUtcNow();
         await certifications.EraseLearnerAsync(userId, ct);
         await buffer.EraseAsync(userId, c => store.EraseAsync(userId, Events.EventTypes.Erased(userId, erasedAt), c), ct);
+        // After the store: with the learner's row gone, no later flush plans a board score for the learner.
+        await boards.LeaveAsync(userId, ct);
         return new LearnerErased(userId, erasedAt);
     }
 }

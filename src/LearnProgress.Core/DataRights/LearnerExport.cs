@@ -16,6 +16,12 @@ public sealed record LearnerExport(
     /// <summary>Every quiz attempt, as stored (items, score and the answer given), oldest first.</summary>
     public IReadOnlyList<Assessments.StoredAttempt> Attempts { get; init; } = [];
 
+    /// <summary>The name the learner shows on the weekly boards; null while not on them.</summary>
+    public string? DisplayName { get; init; }
+
+    /// <summary>Every weekly goal the learner set, from the learner's day it took effect, oldest first.</summary>
+    public IReadOnlyList<ExportedGoal> Goals { get; init; } = [];
+
     /// <summary>Mastery per skill, folded from <see cref="Attempts"/>.</summary>
     public IReadOnlyList<Assessments.SkillMastery> Skills { get; init; } = [];
 
@@ -29,6 +35,8 @@ public sealed record ExportedCredential(
 
 /// <summary>The learner's settings; <see cref="WeekStart"/> (monday … sunday) is null until the learner chose a day.</summary>
 public sealed record ExportedSettings(string TimeZone, string? WeekStart);
+
+public sealed record ExportedGoal(DateOnly From, int Minutes, int Lectures);
 
 public sealed record ExportedCourse(string CourseId, IReadOnlyList<ExportedLecture> Lectures);
 

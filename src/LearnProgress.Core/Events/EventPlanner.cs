@@ -5,7 +5,7 @@ namespace LearnProgress.Core.Events;
 /// <summary>
 /// Decides the events a planned change causes, from the plan and the state it was planned on: each new lecture
 /// completion, a course whose every catalog lecture is now complete, and a run of active days that crosses a
-/// milestone length. A plan that changes nothing causes nothing, so a replay adds no event; the ids are
+/// milestone length, and a week that meets its goal. A plan that changes nothing causes nothing, so a replay adds no event; the ids are
 /// deterministic besides, so a fact decided twice is still one event.
 /// </summary>
 public sealed class EventPlanner(TimeProvider time, IReadOnlyList<int> streakMilestones)
@@ -45,6 +45,7 @@ public sealed class EventPlanner(TimeProvider time, IReadOnlyList<int> streakMil
                         $"{length}/{run.Start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}", now,
                         new StreakMilestoneData(runs.UserId, length, run.Start, run.Start.AddDays(length - 1))));
             }
+        events.AddRange(Goals.GoalEvents.Decide(plan, stored, now));
         return events.Count == 0 ? plan : plan with { Events = events };
     }
 }

@@ -39,5 +39,8 @@ public sealed record RecordPlan(
     /// <summary>The events the change causes, saved with it (see <see cref="EventPlanner"/>).</summary>
     public IReadOnlyList<LearningEvent> Events { get; init; } = [];
 
+    /// <summary>The week totals of learners on the boards, written to them once the store has the change.</summary>
+    public IReadOnlyList<Leaderboards.BoardScore> Boards { get; init; } = [];
+
     public IEnumerable<LecturePlan> ChangedLectures => Lectures.Where(l => l.Changed);
 }

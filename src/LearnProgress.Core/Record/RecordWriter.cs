@@ -10,11 +10,18 @@ namespace LearnProgress.Core.Record;
 /// the record: what they miss in a crash is in the store's event log.
 /// </summary>
 public sealed class RecordWriter(
-    IProgressStore store, RecordPlanner planner, EventPlanner events, IEnumerable<IRecordListener> listeners, ProgressMetrics metrics)
+    IProgressStore store, RecordPlanner planner, EventPlanner events, IEnumerable<IRecordListener> listeners, ProgressMetrics metrics,
+    Leaderboards.ILeaderboards boards)
 {
     public async Task<RecordPlan> WriteAsync(RecordChange change, CancellationToken cancellationToken = default)
     {
-        var plan = await store.ApplyAsync(change, stored => events.Attach(planner.Plan(change, stored), stored), cancellationToken);
+        var plan = await store.ApplyAsync(change, stored =>
+        {
+            var planned = events.Attach(planner.Plan(change, stored), stored);
+            return planned with { Boards = Leaderboards.Boards.Scores(planned, stored) };
+        }, cancellationToken);
+        // After the commit: a failure here fails the write, and the replay that follows sets the same absolute totals.
+        if (plan.Boards.Count > 0) await boards.WriteAsync(plan.Boards, cancellationToken);
         metrics.StoreWritten(plan.ChangedLectures.Count() + plan.Days.Count);
         foreach (var listener in listeners)
             listener.OnWritten(plan);

@@ -72,12 +72,16 @@ public abstract class DataRightsContract : IAsyncLifetime
         })).EnsureSuccessStatusCode();
     }
 
-    /// <summary>A learner with stored and buffered progress, a zone, a mark, an explicit completion and a quiz attempt (3 of 4 points).</summary>
+    /// <summary>
+    /// A learner with stored and buffered progress, a zone, a weekly goal (met on the second day, so a goal.met event),
+    /// a mark, an explicit completion and a quiz attempt (3 of 4 points).
+    /// </summary>
     private async Task<string> LearnerWithHistoryAsync(string user)
     {
         var course = await App.CreateCourseAsync(100, 200, 300);
         using var learner = App.Learner(user);
-        (await learner.PutAsJsonAsync("/api/v1/me/settings", new { timeZone = "Pacific/Kiritimati" })).EnsureSuccessStatusCode();
+        (await learner.PutAsJsonAsync("/api/v1/me/settings", new { timeZone = "Pacific/Kiritimati", weeklyGoalMinutes = 1, weeklyGoalLectures = 2, leaderboard = true, displayName = "Data " + user[..4] }))
+            .EnsureSuccessStatusCode();
         await WatchAsync(learner, course, "l1", 0, 95);
         await App.FlushAsync();
         Clock.Advance(TimeSpan.FromDays(1));
@@ -148,6 +152,9 @@ public abstract class DataRightsContract : IAsyncLifetime
         var credential = Assert.Single(before.GetProperty("credentials").EnumerateArray());
         Assert.Equal(("dr-cert", false), (credential.GetProperty("certificationId").GetString(), credential.GetProperty("revoked").GetBoolean()));
         Assert.Equal(3, credential.GetProperty("credential").GetString()!.Split('.').Length);
+        var goal = Assert.Single(before.GetProperty("goals").EnumerateArray());
+        Assert.Equal(("2026-03-10", 1, 2), (goal.GetProperty("from").GetString(), goal.GetProperty("minutes").GetInt32(), goal.GetProperty("lectures").GetInt32()));
+        Assert.Equal("Data " + user[..4], before.GetProperty("displayName").GetString());
     }
 
     [Fact]
@@ -164,8 +171,9 @@ public abstract class DataRightsContract : IAsyncLifetime
         Assert.Equal("application/zip", response.Content.Headers.ContentType?.MediaType);
         using var zip = new ZipArchive(await response.Content.ReadAsStreamAsync());
         var files = zip.Entries.ToDictionary(e => e.Name, e => new StreamReader(e.Open()).ReadToEnd().Split("\r\n", StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal(["attempt-items.csv", "attempts.csv", "completions.csv", "credentials.csv", "days.csv", "lectures.csv", "runs.csv", "settings.csv", "skills.csv"],
+        Assert.Equal(["attempt-items.csv", "attempts.csv", "completions.csv", "credentials.csv", "days.csv", "goals.csv", "lectures.csv", "runs.csv", "settings.csv", "skills.csv"],
             files.Keys.Order());
+        Assert.Equal(["from,minutes,lectures", "2026-03-10,1,2"], files["goals.csv"]);
         Assert.Equal(["attemptId,courseId,quizId,startedAt,submittedAt,score,maxScore,percent,passed",
             $"dr-1,{course},q1,{Now - 60_000},{Now},3,4,75,true"], files["attempts.csv"]);
         Assert.Equal(["attemptId,itemId,points,maxPoints,skills", "dr-1,i1,3,4,dr-skill"], files["attempt-items.csv"]);
@@ -244,6 +252,8 @@ public abstract class DataRightsContract : IAsyncLifetime
         var neighbourBefore = await ExportAsync(other);
         Assert.NotEmpty(await RedisTracesAsync(user));
         Assert.NotEmpty(await StoreTracesAsync(user));
+        var board = await (await learner.GetAsync("/api/v1/leaderboards/weekly")).JsonAsync();
+        Assert.True(board.GetProperty("me").GetProperty("rank").GetInt32() >= 1);
 
         var first = await learner.DeleteAsync("/api/v1/me");
         var second = await learner.DeleteAsync("/api/v1/me");
@@ -259,6 +269,8 @@ public abstract class DataRightsContract : IAsyncLifetime
             empty.GetProperty("settings").GetProperty("timeZone").GetString()));
         Assert.Equal((0, 0, 0), (empty.GetProperty("attempts").GetArrayLength(), empty.GetProperty("skills").GetArrayLength(),
             empty.GetProperty("credentials").GetArrayLength()));
+        Assert.Equal(0, empty.GetProperty("goals").GetArrayLength());
+        Assert.Equal(JsonValueKind.Null, empty.GetProperty("displayName").ValueKind);
 
         // The erase is announced by the learner's id alone; both requests came at the same instant of the injected
         // clock, so they decided the same event id and the store kept one.

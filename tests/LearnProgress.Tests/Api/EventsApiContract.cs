@@ -101,6 +101,48 @@ public abstract class EventsApiContract(AppMode mode) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_week_that_meets_its_goal_writes_goal_met_once_and_a_replayed_flush_none()
+    {
+        mode.Require();
+        var course = await _app.CreateCourseAsync(3_600);
+        using var learner = _app.Learner(_user);
+        (await learner.PutAsJsonAsync("/api/v1/me/settings", new { weeklyGoalMinutes = 2 })).EnsureSuccessStatusCode();
+        async Task WatchAsync(int from, int to)
+        {
+            var now = _clock.GetUtcNow().ToUnixTimeMilliseconds();
+            var count = (to - from) / 5;
+            var pings = Enumerable.Range(1, count).Select(i => new
+            {
+                courseId = course, lectureId = "l1", segmentStart = from + (i - 1) * 5, watchTime = from + i * 5, sessionId = $"s{now}",
+                clientTs = now - (count - i) * 5_000L, segmentStartTs = now - (count - i + 1) * 5_000L,
+            }).ToArray();
+            (await learner.PostAsJsonAsync("/api/v1/progress/batch", new { pings })).EnsureSuccessStatusCode();
+            await _app.FlushAsync();
+            _clock.Advance(TimeSpan.FromMinutes(5));
+        }
+        using var integration = Integration();
+
+        await WatchAsync(0, 90);
+        var shortOfIt = Of(await FeedAsync(integration, limit: 100), _user);
+        await WatchAsync(90, 150);
+        await WatchAsync(150, 300);
+
+        var today = DateOnly.FromDateTime(_clock.GetUtcNow().UtcDateTime);
+        var stored = Assert.Single(await _app.Store.ReadDaysAsync(_user, today, today));
+        var replay = RecordChange.Of(new FlushBatch([], [new ActivitySnapshot(_user, new Dictionary<DateOnly, Coverage> { [today] = stored.Played })]));
+        var plan = await _app.Services.GetRequiredService<RecordWriter>().WriteAsync(replay);
+
+        Assert.Empty(shortOfIt);
+        Assert.Empty(plan.Events);
+        var met = Assert.Single(Of(await FeedAsync(integration, limit: 100), _user));
+        Assert.Equal(EventTypes.GoalMet, met.GetProperty("type").GetString());
+        Assert.Equal(EventIds.For(EventTypes.GoalMet, _user, "2026-03-30").ToString(), met.GetProperty("id").GetString());
+        var data = met.GetProperty("data");
+        Assert.Equal(("2026-03-30", 2, 0, 2.5), (data.GetProperty("weekStart").GetString(), data.GetProperty("goalMinutes").GetInt32(),
+            data.GetProperty("goalLectures").GetInt32(), data.GetProperty("minutes").GetDouble()));
+    }
+
+    [Fact]
     public async Task A_streak_milestone_is_an_event()
     {
         mode.Require();

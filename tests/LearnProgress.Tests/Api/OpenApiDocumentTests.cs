@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -132,6 +133,91 @@ public sealed partial class OpenApiDocumentTests(EmbeddedAppFixture fixture) : I
             await SendAsync(HostileInputTests.Build(hostile, learner, course), "hostile case");
 
         Assert.True(undocumented.Count == 0, $"{undocumented.Count} of {walked} answers not documented:\n" + string.Join("\n", undocumented.Distinct().Take(60)));
+    }
+
+    /// <summary>Every request body in the document has an example, and the API takes it: sent to its route (ids of a
+    /// course, lecture, quiz, skill and webhook endpoint that exist; times moved to now), no example is a 400.</summary>
+    [Fact]
+    public async Task Every_request_body_has_an_example_the_api_accepts()
+    {
+        using var anonymous = App.ClientFor(null);
+        var document = await (await anonymous.GetAsync("/swagger/v1/swagger.json")).JsonAsync();
+        var schemas = document.GetProperty("components").GetProperty("schemas");
+        var course = Unique.Id("c");
+        var skill = Unique.Id("s");
+        var learner = Unique.Id("u");
+        using var admin = App.ClientFor(TestTokens.Admin());
+        (await admin.PostAsJsonAsync("/api/v1/courses", new { id = course, title = "Examples" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"/api/v1/courses/{course}/lectures/intro", new { title = "Intro", durationSeconds = 600 })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"/api/v1/skills/{skill}", new { name = "Fractions" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"/api/v1/courses/{course}/quizzes/quiz1", new
+        {
+            title = "Quiz 1", passPercent = 60,
+            items = new[] { new { itemId = "q1", maxPoints = 1, skills = new[] { skill } }, new { itemId = "q2", maxPoints = 2, skills = new[] { skill } } },
+        })).EnsureSuccessStatusCode();
+        var ids = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["courseId"] = course, ["lectureId"] = "intro", ["quizId"] = "quiz1", ["skillId"] = skill, ["sub"] = learner,
+        };
+
+        var refused = new List<string>();
+        var sent = 0;
+        foreach (var operation in (await DocumentAsync()).OrderBy(o => o.Path.Contains("{id}", StringComparison.Ordinal)))
+        {
+            if (!operation.Json.TryGetProperty("requestBody", out var body)) continue;
+            var reference = body.GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!;
+            var name = reference[(reference.LastIndexOf('/') + 1)..];
+            // OpenAPI 3.0 writes a schema's example as "example", 3.1 as "examples".
+            var schema = schemas.GetProperty(name);
+            JsonElement example = default;
+            if (!schema.TryGetProperty("example", out example) &&
+                !(schema.TryGetProperty("examples", out var examples) && examples.GetArrayLength() > 0 && (example = examples[0]).ValueKind != JsonValueKind.Undefined))
+            {
+                refused.Add($"{operation.Method} {operation.Path}: {name} has no example");
+                continue;
+            }
+            var json = MovedToNow(example.GetRawText().Replace("\"algebra\"", $"\"{course}\"", StringComparison.Ordinal)
+                .Replace("\"fractions\"", $"\"{skill}\"", StringComparison.Ordinal));
+            var path = Parameter().Replace(operation.Path, m => ids.GetValueOrDefault(m.Value[1..^1], Unique.Id("x")));
+            HttpResponseMessage response = null!;
+            foreach (var token in new[] { TestTokens.Learner(learner), TestTokens.Admin() })
+            {
+                using var client = App.ClientFor(token);
+                response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(operation.Method), path)
+                {
+                    Content = new StringContent(json, Encoding.UTF8, "application/json"),
+                });
+                if (response.StatusCode != HttpStatusCode.Forbidden) break;
+            }
+            sent++;
+            if (operation.Path == "/api/v1/admin/webhooks" && response.IsSuccessStatusCode)
+                ids["id"] = (await response.JsonAsync()).GetProperty("id").GetString()!;
+            if ((int)response.StatusCode is 400 or 415 or >= 500)
+                refused.Add($"{operation.Method} {operation.Path} answered {(int)response.StatusCode} to its example {json}: {await response.Content.ReadAsStringAsync()}");
+        }
+        Assert.True(refused.Count == 0, string.Join("\n", refused));
+        Assert.True(sent >= 10, $"{sent} examples sent");
+    }
+
+    /// <summary>An example's epoch-millisecond times, shifted together so the latest is now.</summary>
+    private static string MovedToNow(string json)
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(json)!;
+        var times = new List<System.Text.Json.Nodes.JsonValue>();
+        void Walk(System.Text.Json.Nodes.JsonNode? n)
+        {
+            switch (n)
+            {
+                case System.Text.Json.Nodes.JsonObject o: foreach (var (_, v) in o) Walk(v); break;
+                case System.Text.Json.Nodes.JsonArray a: foreach (var v in a) Walk(v); break;
+                case System.Text.Json.Nodes.JsonValue v when v.TryGetValue<long>(out var t) && t > 1_000_000_000_000: times.Add(v); break;
+            }
+        }
+        Walk(node);
+        if (times.Count == 0) return json;
+        var shift = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - 1_000 - times.Max(t => t.GetValue<long>());
+        foreach (var time in times) time.ReplaceWith(time.GetValue<long>() + shift);
+        return node.ToJsonString();
     }
 
     [GeneratedRegex(@"\{[^}]+\}")]

@@ -77,5 +77,9 @@ public sealed class StoreCalls
         public Task SetTimeZoneAsync(string userId, string timeZone, CancellationToken ct = default) => calls.Count(inner.SetTimeZoneAsync(userId, timeZone, ct), userId);
         public Task<DayOfWeek?> GetWeekStartAsync(string userId, CancellationToken ct = default) => calls.Count(inner.GetWeekStartAsync(userId, ct), userId);
         public Task SetWeekStartAsync(string userId, DayOfWeek weekStart, CancellationToken ct = default) => calls.Count(inner.SetWeekStartAsync(userId, weekStart, ct), userId);
+        public Task<IReadOnlyList<Core.Goals.GoalChange>> GetGoalsAsync(string userId, CancellationToken ct = default) => calls.Count(inner.GetGoalsAsync(userId, ct), userId);
+        public Task<string?> GetBoardNameAsync(string userId, CancellationToken ct = default) => calls.Count(inner.GetBoardNameAsync(userId, ct), userId);
+        public Task SetBoardNameAsync(string userId, string? name, CancellationToken ct = default) => calls.Count(inner.SetBoardNameAsync(userId, name, ct), userId);
+        public Task SetGoalAsync(string userId, Core.Goals.GoalChange change, CancellationToken ct = default) => calls.Count(inner.SetGoalAsync(userId, change, ct), userId);
     }
 }
