@@ -52,6 +52,27 @@ public sealed class LearningRecord(IProgressBuffer buffer, IProgressStore store,
         return answer;
     }
 
+    /// <summary>
+    /// Every day from <paramref name="from"/> to <paramref name="to"/> with play or activity: its played spans, buffer
+    /// over store, and whether it is active, so patterns read what the heatmap reads.
+    /// </summary>
+    public async Task<IReadOnlyList<PlayedDay>> PlayedDaysAsync(string userId, TimeZoneInfo zone, DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        var storedTask = store.ReadDaysAsync(userId, from, to, ct);
+        var pending = await PendingAsync(userId, zone, ct);
+        var stored = (await storedTask).ToDictionary(d => d.Day);
+        var days = stored.Keys.Concat(pending.Activity.Keys).Concat(pending.Completions.Select(c => c.Day))
+            .Where(d => d >= from && d <= to).Distinct().Order();
+        var answer = new List<PlayedDay>();
+        foreach (var day in days)
+        {
+            var saved = stored.GetValueOrDefault(day);
+            var played = pending.Activity.TryGetValue(day, out var buffered) ? RecordRules.MergeDay(saved, buffered).Played : saved?.Played ?? Coverage.Empty;
+            answer.Add(new PlayedDay(day, played, Day(day, saved, pending).IsActive));
+        }
+        return answer;
+    }
+
     public async Task<StudentSummary> StudentAsync(string userId, TimeZoneInfo zone, DateOnly today, CancellationToken ct = default)
     {
         var summaryTask = store.ReadSummaryAsync(userId, today.AddDays(-RecentDays), ct);
