@@ -10,6 +10,7 @@ using LearnProgress.Api.Learn;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Progress;
+using LearnProgress.Api.Reports;
 using LearnProgress.Api.Security;
 using LearnProgress.Api.Stats;
 using Serilog;
@@ -36,6 +37,7 @@ public static class ServiceComposition
         builder.AddAchievements();
         builder.AddProgressHub();
         builder.AddCourseAnalytics();
+        builder.AddReports();
         builder.AddReadinessChecks();
         builder.AddOpenApiDocs();
         return builder;
@@ -59,6 +61,7 @@ public static class ServiceComposition
         app.MapSettingsApi();
         app.MapDataRightsApi();
         app.MapAnalyticsApi();
+        app.MapReportsApi();
         app.MapCoursesApi();
         app.MapAssessmentsApi();
         app.MapOperationsApi();
