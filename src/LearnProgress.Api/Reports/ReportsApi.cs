@@ -3,6 +3,8 @@ using System.Security.Claims;
 using LearnProgress.Api.Hosting;
 using LearnProgress.Api.Security;
 using LearnProgress.Core.Analytics;
+using Hangfire;
+using LearnProgress.Api.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LearnProgress.Api.Reports;
@@ -17,6 +19,9 @@ public static class ReportsApi
     {
         builder.Services.AddSingleton<NextStepsReader>();
         builder.Services.AddSingleton<WeeklyReportReader>();
+        builder.Services.AddTransient<WeeklyReportJob>();
+        builder.Services.AddRecurringJob((_, jobs) => jobs.AddOrUpdate<WeeklyReportJob>(WeeklyReportJob.RecurringJobId,
+            job => job.RunAsync(CancellationToken.None), WeeklyReportJob.Cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc }));
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LearnProgress.Core.Events;
 using LearnProgress.Core.Learning;
 
 namespace LearnProgress.Core.Analytics;
@@ -27,6 +28,9 @@ public sealed record WeeklyReport(
     IReadOnlyList<ReportAchievement> Achievements, IReadOnlyList<ReportChange> Improvements, IReadOnlyList<ReportChange> Challenges,
     IReadOnlyList<NextStep> NextSteps, WeekGoals Goals);
 
+/// <summary>The data of a <c>report.weekly</c> event: the learner and the report as <c>/me/reports/weekly</c> answers it.</summary>
+public sealed record WeeklyReportData(string UserId, DateOnly Week, WeeklyReport Report);
+
 /// <summary>The rules of the weekly report. Its weeks run Monday to Sunday whatever the learner's weekStart.</summary>
 public static class WeeklyReports
 {
@@ -41,6 +45,18 @@ public static class WeeklyReports
 
     /// <summary>A week can be reported once it has ended: its Monday is at most <see cref="LastCompleteWeek"/>.</summary>
     public static bool HasEnded(DateOnly monday, DateOnly today) => monday <= LastCompleteWeek(today);
+
+    /// <summary>A week is reported when one of its days is active.</summary>
+    public static bool IsActiveWeek(IEnumerable<DayActivity> days, DateOnly monday) =>
+        days.Any(d => d.Day >= monday && d.Day <= monday.AddDays(6) && d.IsActive);
+
+    /// <summary>The id of a learner's report of a week: one per learner and week, however often it is raised.</summary>
+    public static Guid EventId(string userId, DateOnly monday) => EventIds.For(EventTypes.ReportWeekly, userId, Iso(monday));
+
+    public static LearningEvent Event(string userId, WeeklyReport report, DateTimeOffset now) =>
+        LearningEvent.Create(EventTypes.ReportWeekly, userId, Iso(report.Week), now, new WeeklyReportData(userId, report.Week, report));
+
+    private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>The streak at the end of <paramref name="day"/>: the run holding it, or the day before while it is open.</summary>
     public static int StreakAt(IEnumerable<DayRun> runs, DateOnly day)
