@@ -1,8 +1,11 @@
 import { renderHeatmap, renderWeeklyChart } from '/sdk/learnprogress.js';
 import { clientFor, element, formatDuration, lectureUrl, loadConfig, showMessage } from './common.js';
+import { renderPatterns } from './patterns.js';
 
 const config = await loadConfig();
-const { client, learner } = clientFor(config);
+const { client, learner, getToken } = clientFor(config);
+renderPatterns(/** @type {HTMLElement} */ (document.getElementById('patterns')), getToken, learner)
+  .catch((error) => showMessage(`Could not load patterns: ${error instanceof Error ? error.message : error}`));
 
 try {
   const [stats, heatmap, courses, weekly, estimates] = await Promise.all([
