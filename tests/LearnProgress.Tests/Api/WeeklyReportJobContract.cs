@@ -86,6 +86,11 @@ public abstract class WeeklyReportJobContract(AppMode mode) : IAsyncLifetime
         Assert.Equal(report.GetProperty("summary").GetRawText(), data.GetProperty("report").GetProperty("summary").GetRawText());
         Assert.Equal(report.GetProperty("chart").GetRawText(), data.GetProperty("report").GetProperty("chart").GetRawText());
         Assert.Equal(5, data.GetProperty("report").GetProperty("summary").GetProperty("minutes").GetDouble());
+
+        // The report is the learner's: erasing the learner takes it out of the feed, and the job does not raise it again.
+        Assert.Equal(HttpStatusCode.NoContent, (await paris.DeleteAsync("/api/v1/me")).StatusCode);
+        Assert.Equal(0, await RunJobAsync());
+        Assert.Equal([_newYork], (await ReportEventsAsync()).Select(e => e.GetProperty("data").GetProperty("userId").GetString()));
     }
 
     private static readonly string[] WeeklyOnly = ["report.weekly"];
