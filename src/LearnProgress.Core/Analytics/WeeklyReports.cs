@@ -83,9 +83,9 @@ public static class WeeklyReports
 
         var changes = new[]
         {
-            Change(Minutes, minutes, beforeMinutes, "minutes of study"),
-            Change(ActiveDays, active, beforeActive, "active days"),
-            Change(LecturesCompleted, completed, beforeCompleted, "lectures completed"),
+            Change(Minutes, minutes, beforeMinutes, "minute of study", "minutes of study"),
+            Change(ActiveDays, active, beforeActive, "active day", "active days"),
+            Change(LecturesCompleted, completed, beforeCompleted, "lecture completed", "lectures completed"),
         };
         var challenges = changes.Where(c => c.Change < 0).ToList();
         if (active == 0 && beforeActive == 0)
@@ -112,14 +112,15 @@ public static class WeeklyReports
         return (ToMinutes(week.Sum(d => d.Seconds)), week.Count(d => d.IsActive), week.Sum(d => d.Completions));
     }
 
-    private static ReportChange Change(string measure, double now, double before, string label)
+    private static ReportChange Change(string measure, double now, double before, string one, string many)
     {
         var change = Math.Round(now - before, 1);
+        var label = Math.Abs(change) == 1 ? one : many;
         var text = change switch
         {
             > 0 => $"{Number(change)} more {label} than the week before ({Number(now)} against {Number(before)}).",
             < 0 => $"{Number(-change)} fewer {label} than the week before ({Number(now)} against {Number(before)}).",
-            _ => $"As many {label} as the week before ({Number(now)}).",
+            _ => $"As many {many} as the week before ({Number(now)}).",
         };
         return new ReportChange(measure, now, before, change, text);
     }

@@ -129,7 +129,7 @@ public sealed class ReportRulesTests
         var empty = WeeklyReports.Build(Monday, "UTC", [], 0, [], []);
 
         Assert.Equal([(WeeklyReports.Minutes, -18.0), (WeeklyReports.ActiveDays, -1.0)], quieter.Challenges.Select(c => (c.Measure, c.Change)));
-        Assert.Equal("1 fewer active days than the week before (1 against 2).", quieter.Challenges[1].Text);
+        Assert.Equal("1 fewer active day than the week before (1 against 2).", quieter.Challenges[1].Text);
         Assert.Equal(new WeekGoals(3, 30, 1), quieter.Goals);
         Assert.Equal([WeeklyReports.ActiveDays], empty.Challenges.Select(c => c.Measure));
         Assert.All(empty.Chart, d => Assert.Equal(0, d.Minutes));
