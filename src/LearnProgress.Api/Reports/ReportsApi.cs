@@ -59,6 +59,8 @@ public static class ReportsApi
                 Fail(errors, "week", "must be a date, YYYY-MM-DD.");
             else if (!WeeklyReports.IsMonday(monday))
                 Fail(errors, "week", "must be a Monday.");
+            else if (monday < WeeklyReports.FirstWeek)
+                Fail(errors, "week", $"must be from {WeeklyReports.FirstWeek.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} on.");
             else if (!WeeklyReports.HasEnded(monday, today))
                 Fail(errors, "week", $"must be a week that has ended in your time zone; the latest is {latest.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}.");
         }

@@ -40,6 +40,9 @@ public static class WeeklyReports
 
     public static bool IsMonday(DateOnly day) => day.DayOfWeek == DayOfWeek.Monday;
 
+    /// <summary>The first Monday of client time (epoch 0): no learning happened in an earlier week.</summary>
+    public static readonly DateOnly FirstWeek = new(1970, 1, 5);
+
     /// <summary>The Monday of the latest week that has ended by <paramref name="today"/>.</summary>
     public static DateOnly LastCompleteWeek(DateOnly today) => LearnerAnalytics.WeekOf(today, DayOfWeek.Monday).AddDays(-7);
 

@@ -192,6 +192,8 @@ public sealed class WeeklyReportApiTests : IAsyncLifetime
     [InlineData("week=2026-02-30", "week")]
     [InlineData("week=03/02/2026", "week")]
     [InlineData("week=", "week")]
+    [InlineData("week=0001-01-01", "week")]     // a Monday, long before any client time
+    [InlineData("week=1969-12-29", "week")]
     [InlineData("format=xml", "format")]
     [InlineData("format=PDF", "format")]
     public async Task A_bad_week_or_format_is_a_400_problem(string query, string field)
