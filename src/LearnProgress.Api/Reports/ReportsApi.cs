@@ -6,6 +6,7 @@ using LearnProgress.Core.Analytics;
 using Hangfire;
 using LearnProgress.Api.Operations;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace LearnProgress.Api.Reports;
 
@@ -20,6 +21,7 @@ public static class ReportsApi
         builder.Services.AddSingleton<NextStepsReader>();
         builder.Services.AddSingleton<WeeklyReportReader>();
         builder.Services.AddTransient<WeeklyReportJob>();
+        builder.Services.Configure<SwaggerGenOptions>(o => o.OperationFilter<PdfResponses>());
         builder.Services.AddRecurringJob((_, jobs) => jobs.AddOrUpdate<WeeklyReportJob>(WeeklyReportJob.RecurringJobId,
             job => job.RunAsync(CancellationToken.None), WeeklyReportJob.Cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc }));
         return builder;
@@ -31,7 +33,7 @@ public static class ReportsApi
         group.MapGet("/next", Next)
             .WithSummary("What to do next, each with its reason: lectures to continue, the next lecture of each course, skills to review with their quizzes, the next streak milestone with its date.");
         group.MapGet("/reports/weekly", Weekly)
-            .Produces(StatusCodes.Status200OK, contentType: PdfType)
+            .Produces<WeeklyReport>(StatusCodes.Status200OK, "application/json", PdfType)
             .WithSummary("The caller's week (week = its Monday, YYYY-MM-DD; default the last complete week, in the caller's zone) as JSON or, with format=pdf, as a PDF with the same figures.");
         return group;
     }

@@ -240,6 +240,22 @@ public sealed class WeeklyReportApiTests : IAsyncLifetime
             .Select(i => i.GetProperty("kind").GetString()));
     }
 
+    [Fact]
+    public async Task The_openapi_document_gives_the_report_as_json_or_pdf_bytes_and_the_patterns_and_next_steps_schemas()
+    {
+        using var anonymous = _app.ClientFor(null);
+        var paths = (await (await anonymous.GetAsync("/swagger/v1/swagger.json")).JsonAsync()).GetProperty("paths");
+
+        var report = paths.GetProperty("/api/v1/me/reports/weekly").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content");
+        Assert.EndsWith("/WeeklyReport", report.GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        var pdf = report.GetProperty("application/pdf").GetProperty("schema");
+        Assert.Equal(("string", "binary"), (pdf.GetProperty("type").GetString(), pdf.GetProperty("format").GetString()));
+        Assert.EndsWith("/PatternStats", paths.GetProperty("/api/v1/stats/patterns").GetProperty("get").GetProperty("responses").GetProperty("200")
+            .GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+        Assert.EndsWith("/NextStepsView", paths.GetProperty("/api/v1/me/next").GetProperty("get").GetProperty("responses").GetProperty("200")
+            .GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+    }
+
     private static string PdfText(byte[] pdf)
     {
         using var document = PdfDocument.Open(pdf);
