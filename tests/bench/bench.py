@@ -386,6 +386,7 @@ class Bench:
             **{f"paced_{name}_{interval}s": value for interval, figures in paced.items() for name, value in figures.items()},
             **traced,
             "ping_traced_to_ping": round(traced["ping_traced_rps"] / ping_run["rps"], 3),
+            "ping_traced_all_to_ping": round(traced["ping_traced_all_rps"] / ping_run["rps"], 3),
             **replicated,
             "ping_wait_to_ping": round(replicated["ping_wait_rps"] / ping_run["rps"], 3),
             **embedded,
@@ -462,13 +463,17 @@ class Bench:
         }
 
     def traced(self, save: str) -> dict:
-        """Tracing on (Tracing:Enabled, pings sampled at the default 1 %), with no collector to export to: what recording
-        spans costs the ping path."""
-        self.start_api(QUIET, settings={"Tracing__Enabled": "true"})
-        self.wrk("warmup-traced", save, self.plan["warmup"], 32)
-        run = self.wrk("ping-traced", save, self.plan["ping"], 32)
-        self.flush()
-        return {"ping_traced_rps": round(run["rps"]), "ping_traced_p99_ms": round(run["p99_us"] / 1000, 2)}
+        """Tracing on (Tracing:Enabled), with no collector to export to: what recording spans costs the ping path, with
+        pings sampled at the default 1 % and at 100 %."""
+        figures = {}
+        for name, ratio in (("ping_traced", None), ("ping_traced_all", "1")):
+            settings = {"Tracing__Enabled": "true"} | ({"Tracing__PingSampleRatio": ratio} if ratio else {})
+            self.start_api(QUIET, settings=settings)
+            self.wrk(f"warmup-{name}", save, self.plan["warmup"], 32)
+            run = self.wrk(name, save, self.plan["ping"], 32)
+            self.flush()
+            figures |= {f"{name}_rps": round(run["rps"]), f"{name}_p99_ms": round(run["p99_us"] / 1000, 2)}
+        return figures
 
     def replicated(self, save: str) -> dict:
         """Pings acknowledged only once a replica holds them (WriteBehind:WaitReplicas=1): the run's redis-server gets a
@@ -521,6 +526,8 @@ def table(results: dict) -> str:
         ("ping_p50_ms / ping_p99_ms", f"{r['ping_p50_ms']} / {r['ping_p99_ms']}", "at saturation", None),
         ("ping_traced_rps / ping_traced_p99_ms", f"{r['ping_traced_rps']} / {r['ping_traced_p99_ms']}",
          f"tracing on, pings sampled at 1 %; ratio to ping_rps {r['ping_traced_to_ping']}", None),
+        ("ping_traced_all_rps / ping_traced_all_p99_ms", f"{r['ping_traced_all_rps']} / {r['ping_traced_all_p99_ms']}",
+         f"tracing on, every ping sampled; ratio to ping_rps {r['ping_traced_all_to_ping']}", None),
         ("ping_wait_rps / ping_wait_p99_ms", f"{r['ping_wait_rps']} / {r['ping_wait_p99_ms']}",
          f"WriteBehind:WaitReplicas=1, one replica; ratio to ping_rps {r['ping_wait_to_ping']}", None),
         ("ping_half_p99_ms", r["ping_half_p99_ms"], f"≤ 5 ms at {r['ping_half_rps']} rps", r["ping_half_p99_ms"] <= 5),

@@ -2,6 +2,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { MASTERED_AT, weekTitle } from '../../src/player/src/charts.js';
+import { formatDateTime, formatPercent, minutesOf } from '../../src/player/src/format.js';
+import { dayTitle, heatmapLayout } from '../../src/player/src/heatmap.js';
 import {
   call, createCourse, devToken, ensureArtifacts, launch, learnerApi, skipReason, sleep, startApi, uniqueId, until,
 } from './lib.mjs';
@@ -28,6 +31,45 @@ describe('learner pages', { skip: skip ?? false }, () => {
     page.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.location().url)) problems.push(`console: ${m.text()}`); });
     await page.goto(url);
     return { page, problems };
+  }
+
+  /**
+   * Keeps a full-page screenshot of the page at phone and desktop widths (artifacts/browser/<name>-<width>.png),
+   * and checks that the page itself never scrolls sideways (wide charts scroll inside their own box).
+   */
+  async function screenshots(page, name) {
+    await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement)?.blur?.());
+    for (const width of [375, 1280]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(scrollWidth <= width, `${name} at ${width} px is ${scrollWidth} px wide`);
+      await page.screenshot({ path: join(ensureArtifacts(), `${name}-${width}.png`), fullPage: true });
+    }
+  }
+
+  /** The focused element's attributes and the visible tooltip's text. */
+  const focused = (page) => page.evaluate(() => {
+    const el = document.activeElement;
+    const tip = el?.closest('.heatmap, .weekly, .skills, .funnel, .retention')?.querySelector('.lp-tooltip');
+    return { data: { ...el?.dataset }, label: el?.getAttribute('aria-label'), tip: tip && !tip.hidden ? tip.textContent : null };
+  });
+
+  /** Two skills observed by three attempts of a quiz in the course: the first answered right, the second wrong. */
+  async function answerQuizzes(token, course) {
+    const skills = [uniqueId('sk'), uniqueId('sk')];
+    for (const [i, id] of skills.entries())
+      assert.equal((await call(api.base, api.admin, 'PUT', `/api/v1/skills/${id}`, { name: i ? 'Long division with remainders' : 'Fractions' })).status, 201);
+    const quiz = { title: 'Check', passPercent: 50, items: [
+      { itemId: 'a1', maxPoints: 1, skills: [skills[0]] }, { itemId: 'a2', maxPoints: 1, skills: [skills[0]] }, { itemId: 'b1', maxPoints: 1, skills: [skills[1]] }] };
+    assert.equal((await call(api.base, api.admin, 'PUT', `/api/v1/courses/${course}/quizzes/q1`, quiz)).status, 201);
+    const now = Date.now() - 10_000;
+    for (let k = 0; k < 3; k++) {
+      const attempt = await call(api.base, token, 'POST', '/api/v1/attempts', { attemptId: `t${k}`, courseId: course, quizId: 'q1',
+        startedAt: now - 60_000 + k * 1000, submittedAt: now + k * 1000, items: [{ itemId: 'a1', points: 1 }, { itemId: 'a2', points: 1 }, { itemId: 'b1', points: 0 }] });
+      assert.ok([200, 201].includes(attempt.status), `attempt: ${attempt.status} ${JSON.stringify(attempt.body)}`);
+    }
+    return skills;
   }
 
   test('lecture player: resume, sync indicator, completion tick', async () => {
@@ -67,6 +109,8 @@ describe('learner pages', { skip: skip ?? false }, () => {
     assert.equal(await page.textContent(`li[data-course="${course}"] span`), ' 50 %');
     // Development seeds a demo course of two lectures for the shipped clip.
     assert.equal(await page.locator('li[data-course="demo"] a[data-lecture]').count(), 2);
+    await page.evaluate(() => document.querySelector('video').pause());
+    await screenshots(page, 'lecture');
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -117,6 +161,7 @@ describe('learner pages', { skip: skip ?? false }, () => {
     assert.equal(batch.status, 200);
     assert.deepEqual(batch.body.rejected, []);
     assert.equal((await call(api.base, token, 'POST', '/api/v1/progress/complete', { courseId: course, lectureId: 'l1' })).status, 200);
+    const skills = await answerQuizzes(token, course);
 
     const [stats, heatmap, courses] = await Promise.all([read.stats(), read.heatmap(365),
       call(api.base, token, 'GET', '/api/v1/stats/course-progress').then((r) => r.body)]);
@@ -129,30 +174,95 @@ describe('learner pages', { skip: skip ?? false }, () => {
     assert.equal(await page.textContent('#stat-longest'), `${stats.longestStreak} d`);
     assert.equal(await page.textContent('#stat-completed'), String(stats.totalCompleted));
     assert.equal(await page.getAttribute('#stat-time', 'data-seconds'), String(stats.totalWatchSeconds));
-    assert.equal(await page.textContent('#stat-last-active'), stats.lastActiveDate);
+    assert.equal(await page.getAttribute('#stat-last-active time', 'datetime'), stats.lastActiveDate);
 
-    const cells = await page.$$eval('#heatmap rect', (rects) => rects.map((r) => ({ date: r.dataset.date, level: Number(r.dataset.level), title: r.querySelector('title').textContent })));
+    const locale = await page.evaluate(() => navigator.language);
+    const cells = await page.$$eval('#heatmap rect[data-date]', (rects) => rects.map((r) => ({ date: r.dataset.date, level: Number(r.dataset.level),
+      title: r.querySelector('title').textContent, label: r.getAttribute('aria-label') })));
     assert.equal(cells.length, heatmap.length);
     assert.equal(cells.length, 365);
     for (const [i, d] of heatmap.entries()) {
       assert.equal(cells[i].date, d.date);
       assert.equal(cells[i].level, d.level, `level of ${d.date}`);
-      const minutes = d.seconds > 0 ? Math.max(1, Math.round(d.seconds / 60)) : 0;
-      assert.equal(cells[i].title, `${minutes} min on ${d.date}`);
+      assert.equal(cells[i].title, dayTitle(d, locale));
+      assert.equal(cells[i].label, cells[i].title);
     }
+    assert.match(cells.at(-1).title, /^\d+ minutes? on /);
     assert.equal(heatmap.filter((d) => d.seconds > 0).length, 3);
     assert.ok(heatmap.some((d) => d.level > 0));
+    // Month labels over their weeks, Mon/Wed/Fri, the summary and the Less→More legend of the five levels.
+    const layout = heatmapLayout(heatmap, locale);
+    const months = await page.$$eval('#heatmap .lp-month', (texts) => texts.map((t) => [t.dataset.month, t.textContent]));
+    assert.deepEqual(months, layout.months.map((m) => [m.month, m.label]));
+    assert.ok(months.length >= 11, `${months.length} month labels`);
+    assert.deepEqual(await page.$$eval('#heatmap .lp-weekday', (texts) => texts.map((t) => t.textContent)), layout.weekdays.map((w) => w.label));
+    assert.equal(await page.textContent('#heatmap .lp-summary'), layout.summary);
+    assert.match(await page.textContent('#heatmap .lp-heatmap-legend'), /^Less\s*More$/);
+    assert.deepEqual(await page.$$eval('#heatmap .lp-heatmap-legend [data-level]', (keys) => keys.map((k) => Number(k.dataset.level))), [0, 1, 2, 3, 4]);
+    // One tab stop on the latest day; the arrow keys move by week and by day, the tooltip follows.
+    await page.focus('#heatmap rect[tabindex="0"]');
+    assert.equal((await focused(page)).data.date, heatmap.at(-1).date);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowUp');
+    const moved = await focused(page);
+    assert.equal(moved.data.date, heatmap.at(-9).date);
+    assert.equal(moved.tip, dayTitle(heatmap.at(-9), locale));
 
-    // The weekly chart draws /stats/weekly's weeks, and each course shows /stats/course-estimates' date.
+    // The weekly chart draws /stats/weekly's weeks on a minute axis, with values and week labels.
     const weekly = (await call(api.base, token, 'GET', '/api/v1/stats/weekly?weeks=12')).body;
-    const bars = await page.$$eval('#weekly rect', (rects) => rects.map((r) => ({ week: r.dataset.week, seconds: Number(r.dataset.seconds), title: r.querySelector('title').textContent })));
+    const bars = await page.$$eval('#weekly rect[data-week]', (rects) => rects.map((r) => ({ week: r.dataset.week, seconds: Number(r.dataset.seconds), title: r.querySelector('title').textContent })));
     assert.deepEqual(bars.map((b) => [b.week, b.seconds]), weekly.map((w) => [w.weekStart, w.seconds]));
     assert.ok(weekly.at(-1).seconds > 0 || weekly.at(-2).seconds > 0, 'the last days fall in the chart');
-    assert.match(bars.at(-1).title, /^Week of \d{4}-\d{2}-\d{2}: /);
+    assert.deepEqual(bars.map((b) => b.title), weekly.map((w) => weekTitle(w, locale)));
+    const ticks = await page.$$eval('#weekly text[data-axis="y"]', (texts) => texts.map((t) => Number(t.textContent)));
+    const busiest = Math.max(...weekly.map((w) => minutesOf(w.seconds)));
+    assert.equal(ticks[0], 0);
+    assert.ok(ticks.length >= 2 && ticks.at(-1) >= busiest, `ticks ${ticks} for ${busiest} min`);
+    assert.equal(await page.locator('#weekly line.lp-grid').count(), ticks.length);
+    assert.deepEqual(await page.$$eval('#weekly .lp-value', (texts) => texts.map((t) => Number(t.textContent))),
+      weekly.filter((w) => w.seconds > 0).map((w) => minutesOf(w.seconds)));
+    assert.equal(await page.getAttribute('#weekly text[data-label-week]:last-of-type', 'data-label-week'), weekly.at(-1).weekStart);
+    await page.focus('#weekly rect[tabindex="0"]');
+    assert.equal((await focused(page)).data.week, weekly.at(-1).weekStart);
+    await page.keyboard.press('ArrowLeft');
+    const week = await focused(page);
+    assert.equal(week.data.week, weekly.at(-2).weekStart);
+    assert.equal(week.tip, weekTitle(weekly.at(-2), locale));
+
+    // The skill chart shows each skill of /me/skills with its mastery, the mastered threshold marked.
+    const mine = (await call(api.base, token, 'GET', '/api/v1/me/skills')).body;
+    assert.deepEqual(mine.map((m) => m.skillId).sort(), [...skills].sort());
+    const drawnSkills = await page.$$eval('#skills g[data-skill]', (groups) => groups.map((g) => {
+      const bar = g.querySelector('rect.lp-mark');
+      return { id: g.dataset.skill, mastery: Number(g.dataset.mastery), mastered: g.dataset.mastered, label: bar.getAttribute('aria-label'),
+        value: g.querySelector('.lp-value').textContent, x: Number(bar.getAttribute('x')), width: Number(bar.getAttribute('width')) };
+    }));
+    assert.deepEqual(drawnSkills.map((d) => [d.id, d.mastery, d.mastered]), mine.map((m) => [m.skillId, m.mastery, String(m.mastered)]));
+    const axis = await page.$$eval('#skills text[data-axis="x"]', (texts) => texts.map((t) => ({ text: t.textContent, x: Number(t.getAttribute('x')) })));
+    assert.deepEqual(axis.map((a) => a.text), [0, 0.25, 0.5, 0.75, 1].map((share) => formatPercent(share, locale)));
+    const full = axis.at(-1).x - axis[0].x;
+    for (const [i, m] of mine.entries()) {
+      assert.equal(drawnSkills[i].value, formatPercent(m.mastery, locale));
+      assert.ok(drawnSkills[i].label.startsWith(`${m.name}: mastery ${formatPercent(m.mastery, locale)}, ${m.mastered ? 'mastered' : 'not yet mastered'}`), drawnSkills[i].label);
+      assert.ok(Math.abs(drawnSkills[i].width - Math.max(1, m.mastery * full)) < 0.1, `bar of ${m.skillId}`);
+    }
+    assert.ok(mine.some((m) => m.mastery > 0.5) && mine.some((m) => m.mastery < 0.5), JSON.stringify(mine));
+    await page.focus('#skills rect[tabindex="0"]');
+    assert.equal((await focused(page)).label, drawnSkills[0].label);
+    await page.keyboard.press('ArrowDown');
+    const next = await focused(page);
+    assert.equal(next.label, drawnSkills[1].label);
+    assert.equal(next.tip, drawnSkills[1].label);
+    const threshold = await page.$eval('#skills line.lp-threshold', (l) => ({ at: Number(l.dataset.threshold), x: Number(l.getAttribute('x1')) }));
+    assert.equal(threshold.at, MASTERED_AT);
+    assert.ok(Math.abs(threshold.x - (axis[0].x + MASTERED_AT * full)) < 0.1);
+    assert.match(await page.textContent('#skills .lp-legend'), /Mastered.*Learning.*Mastery threshold \(95\s?%\)/);
+
     const estimates = (await call(api.base, token, 'GET', '/api/v1/stats/course-estimates')).body;
     const estimate = estimates.find((e) => e.courseId === course);
     assert.ok(estimate.estimatedCompletion, 'a recent pace gives an estimate');
     assert.equal(await page.getAttribute(`#course-progress li[data-course="${course}"] .estimate`, 'data-estimate'), estimate.estimatedCompletion);
+    assert.equal(await page.getAttribute(`#course-progress li[data-course="${course}"] .estimate time`, 'datetime'), estimate.estimatedCompletion);
 
     const item = `#course-progress li[data-course="${course}"]`;
     const listed = courses.find((c) => c.courseId === course);
@@ -160,7 +270,7 @@ describe('learner pages', { skip: skip ?? false }, () => {
     const progress = await read.progress(course);
     assert.match(await page.getAttribute(`${item} a.continue`, 'href'), new RegExp(`lecture=${progress.lastWatchedLecture}`));
 
-    await page.screenshot({ path: join(ensureArtifacts(), 'dashboard.png'), fullPage: true });
+    await screenshots(page, 'dashboard');
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -184,14 +294,85 @@ describe('learner pages', { skip: skip ?? false }, () => {
 
     const { page, problems } = await open(`${api.base}/learn/instructor?course=${course}`);
     await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
-    assert.equal(await page.textContent('#funnel [data-step="started"] dd'), String(analytics.funnel.started));
-    assert.equal(await page.textContent('#funnel [data-step="completed"] dd'), String(analytics.funnel.completed));
-    const points = await page.getAttribute('#lectures li[data-lecture="l1"] polyline[data-lecture="l1"]', 'points');
-    const drawn = points.split(' ').map((p) => Number(p.split(',')[1]));
+    const [locale, timeZone] = await page.evaluate(() => [navigator.language, Intl.DateTimeFormat().resolvedOptions().timeZone]);
+    // "Computed at" in the viewer's words, the instant itself in <time datetime>.
+    assert.equal(await page.getAttribute('#computed time', 'datetime'), analytics.computedAt);
+    // Compared with spaces folded: ICU versions differ in the kind of space before AM/PM.
+    const spaces = (/** @type {string} */ text) => text.replace(/\s/g, ' ');
+    assert.equal(spaces(await page.textContent('#computed time')), spaces(formatDateTime(analytics.computedAt, locale, timeZone)));
+    assert.doesNotMatch(await page.textContent('#computed'), /\d{2}:\d{2}:\d{2}\./);
+
+    // The funnel: a bar per step with its count and its percent of the starters.
+    for (const key of ['started', 'quarter', 'half', 'threeQuarters', 'completed']) {
+      const step = `#funnel g[data-step="${key}"]`;
+      const share = analytics.funnel.started ? analytics.funnel[key] / analytics.funnel.started : 0;
+      assert.equal(Number(await page.getAttribute(step, 'data-count')), analytics.funnel[key], key);
+      assert.equal(await page.textContent(`${step} .lp-value`), `${analytics.funnel[key]} · ${formatPercent(share, locale)}`);
+      assert.match(await page.getAttribute(`${step} rect.lp-mark`, 'aria-label'), new RegExp(`: ${analytics.funnel[key]} \\(`));
+    }
+
+    // Retention: the curve of l1 is /analytics' retention on a percent axis, along a m:ss time axis.
+    const plot = await page.$eval('#retention g.lp-plot', (g) => Object.fromEntries(['x', 'y', 'width', 'height', 'longest'].map((k) => [k, Number(g.dataset[k])])));
+    assert.equal(plot.longest, 100);
+    const points = await page.getAttribute('#retention polyline[data-lecture="l1"]', 'points');
+    const drawn = points.split(' ').map((p) => p.split(',').map(Number));
     assert.equal(drawn.length, 100);
-    assert.deepEqual(drawn.map((y) => Math.round(100 - y) / 100), l1.retention.map((share) => Math.round(share * 100) / 100));
-    assert.ok(drawn[10] < drawn[90], 'more viewers early in the lecture than late');
-    await page.screenshot({ path: join(ensureArtifacts(), 'instructor.png'), fullPage: true });
+    assert.deepEqual(drawn.map(([, y]) => Math.round(((plot.y + plot.height - y) / plot.height) * 100) / 100), l1.retention.map((share) => Math.round(share * 100) / 100));
+    assert.equal(drawn[0][0], plot.x);
+    assert.equal(drawn.at(-1)[0], plot.x + plot.width);
+    assert.ok(drawn[10][1] < drawn[90][1], 'more viewers early in the lecture than late');
+    const xTicks = await page.$$eval('#retention text[data-axis="x"]', (texts) => texts.map((t) => t.textContent));
+    assert.deepEqual(xTicks, ['0:00', '0:30', '1:00', '1:30']);
+    assert.deepEqual(await page.$$eval('#retention text[data-axis="y"]', (texts) => texts.map((t) => t.textContent)), [0, 0.25, 0.5, 0.75, 1].map((v) => formatPercent(v, locale)));
+    assert.match(await page.textContent('#retention svg'), /% of starters.*Time into the lecture \(m:ss\)/);
+    // A legend entry per lecture; l2, which nobody started, has no curve.
+    assert.deepEqual(await page.$$eval('#retention .lp-legend li', (items) => items.map((i) => i.dataset.lecture)), analytics.lectures.map((l) => l.lectureId));
+    assert.match(await page.textContent('#retention .lp-legend li[data-lecture="l1"]'), /^Lecture l1 — 2 started, \d+ completed$/);
+    assert.equal(await page.locator('#retention polyline[data-lecture="l2"]').count(), 0);
+    // Marks every tenth of the lecture: one tab stop, the arrow keys move along the curve and the tooltip says the value.
+    assert.equal(await page.locator('#retention g[data-lecture="l1"] circle').count(), 11);
+    await page.focus('#retention circle[tabindex="0"]');
+    await page.keyboard.press('ArrowRight');
+    const mark = await focused(page);
+    assert.equal(mark.data.percent, '10');
+    assert.equal(mark.tip, mark.label);
+    assert.match(mark.label, new RegExp(`^Lecture l1 at 0:10: ${formatPercent(l1.retention[10], locale)} of starters still watching$`));
+    await screenshots(page, 'instructor');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  test('empty states: a new learner\'s dashboard and an unstarted course\'s analytics say there is nothing yet', async () => {
+    const learner = uniqueId('u');
+    const { page, problems } = await open(`${api.base}/learn/dashboard?learner=${learner}`);
+    await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
+    assert.equal((await call(api.base, await devToken(api.base, learner), 'GET', '/api/v1/me/skills')).body.length, 0);
+    assert.match(await page.textContent('#skills .lp-empty'), /^No skills assessed yet/);
+    assert.equal(await page.locator('#skills svg').count(), 0);
+    assert.match(await page.textContent('#heatmap .lp-empty'), /^No learning time/);
+    assert.equal(await page.locator('#heatmap rect[data-date]').count(), 365);
+    assert.match(await page.textContent('#weekly .lp-empty'), /^No learning time/);
+    assert.equal(await page.textContent('#stat-last-active'), '–');
+    assert.deepEqual(problems, []);
+    await page.close();
+
+    // A course nobody has started: the funnel says so under its zero bars, the retention chart says so instead of axes.
+    const course = await createCourse(api, ['l1'], 100);
+    const instructor = await open(`${api.base}/learn/instructor?course=${course}`);
+    await instructor.page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
+    assert.equal(await instructor.page.getAttribute('#funnel g[data-step="started"]', 'data-count'), '0');
+    assert.equal(await instructor.page.textContent('#funnel .lp-empty'), 'No one has started this course yet.');
+    assert.equal(await instructor.page.textContent('#retention .lp-empty'), 'No one has started a lecture of this course yet.');
+    assert.equal(await instructor.page.locator('#retention svg').count(), 0);
+    assert.deepEqual(instructor.problems, []);
+    await instructor.page.close();
+  });
+
+  test('course catalog at phone and desktop widths', async () => {
+    const learner = uniqueId('u');
+    const { page, problems } = await open(`${api.base}/learn/?learner=${learner}`);
+    await page.waitForSelector('li[data-course="demo"] a[data-lecture]');
+    await screenshots(page, 'learn');
     assert.deepEqual(problems, []);
     await page.close();
   });

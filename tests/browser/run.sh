@@ -15,7 +15,7 @@ trap 'rm -f "$unit" "$e2e"' EXIT
   --test-reporter=tap --test-reporter-destination="$unit" test/) || status=1
 
 types=ok
-(cd src/player && npx --no-install tsc -p tsconfig.json) || { types=failed; status=1; }
+(cd src/player && npm run check --silent) || { types=failed; status=1; }
 
 dotnet build src/LearnProgress.Api -c Release --nologo -v quiet -clp:ErrorsOnly || status=1
 # One file at a time: each starts its own API and browser, and the machine's cores are shared.

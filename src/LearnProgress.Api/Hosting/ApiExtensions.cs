@@ -73,6 +73,11 @@ public static class ApiExtensions
         {
             c.SwaggerDoc("v1", new OpenApiInfo { Title = "LearnProgress", Version = "v1" });
             c.OperationFilter<ProblemResponses>();
+            // A property that is never null (a value type, or a reference type not declared nullable) is required, so
+            // generated clients (Kiota, openapi-typescript) type it as present.
+            c.SupportNonNullableReferenceTypes();
+            c.NonNullableReferenceTypesAsRequired();
+            c.SchemaFilter<ValueTypesRequired>();
             c.AddSecurityDefinition("Bearer", new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.Http,

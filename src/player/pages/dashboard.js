@@ -1,5 +1,6 @@
-import { renderHeatmap, renderWeeklyChart } from '/sdk/learnprogress.js';
+import { formatDay, renderHeatmap, renderWeeklyChart } from '/sdk/learnprogress.js';
 import { clientFor, element, formatDuration, lectureUrl, loadConfig, showMessage } from './common.js';
+import { showSkills } from './skills.js';
 import { renderPatterns } from './patterns.js';
 
 const config = await loadConfig();
@@ -8,6 +9,7 @@ renderPatterns(/** @type {HTMLElement} */ (document.getElementById('patterns')),
   .catch((error) => showMessage(`Could not load patterns: ${error instanceof Error ? error.message : error}`));
 
 try {
+  const skills = showSkills(client, document.getElementById('skills'));
   const [stats, heatmap, courses, weekly, estimates] = await Promise.all([
     client.stats(), client.heatmap(365), client.courseProgress(), client.weekly(12), client.courseEstimates()]);
   /** @param {string} id @param {string} text */
@@ -17,7 +19,8 @@ try {
   set('stat-time', formatDuration(stats.totalWatchSeconds));
   document.getElementById('stat-time')?.setAttribute('data-seconds', String(stats.totalWatchSeconds));
   set('stat-completed', String(stats.totalCompleted));
-  set('stat-last-active', stats.lastActiveDate ?? '–');
+  const lastActive = /** @type {HTMLElement} */ (document.getElementById('stat-last-active'));
+  if (stats.lastActiveDate) lastActive.replaceChildren(element('time', formatDay(stats.lastActiveDate), { datetime: stats.lastActiveDate }));
   renderHeatmap(/** @type {HTMLElement} */ (document.getElementById('heatmap')), heatmap);
   renderWeeklyChart(/** @type {HTMLElement} */ (document.getElementById('weekly')), weekly);
   const estimateOf = new Map(/** @type {{courseId: string, estimatedCompletion: string | null}[]} */ (estimates).map((e) => [e.courseId, e]));
@@ -29,15 +32,18 @@ try {
     item.append(element('strong', course?.title ?? courseId), ' ',
       element('progress', undefined, { max: '100', value: String(progress) }), element('span', ` ${progress} %`, { class: 'percent' }));
     const estimate = estimateOf.get(courseId)?.estimatedCompletion;
-    if (progress < 100)
-      item.append(' ', element('span', estimate ? `done by ${estimate} at your recent pace` : 'no recent pace to estimate from',
-        { class: 'estimate', 'data-estimate': estimate ?? '' }));
+    if (progress < 100) {
+      const words = element('span', estimate ? 'done by ' : 'no recent pace to estimate from', { class: 'estimate', 'data-estimate': estimate ?? '' });
+      if (estimate) words.append(element('time', formatDay(estimate), { datetime: estimate }), ' at your recent pace');
+      item.append(' ', words);
+    }
     if (record.lastWatchedLecture) {
       const title = course?.lectures?.find((/** @type {{id: string}} */ l) => l.id === record.lastWatchedLecture)?.title ?? record.lastWatchedLecture;
       item.append(' ', element('a', `Continue: ${title}`, { href: lectureUrl(courseId, record.lastWatchedLecture, learner), class: 'continue' }));
     }
     list.append(item);
   }
+  await skills;
   document.body.setAttribute('data-loaded', 'true');
 } catch (error) {
   showMessage(`Could not load: ${error instanceof Error ? error.message : error}`);

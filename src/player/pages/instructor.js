@@ -1,4 +1,4 @@
-import { createClient, renderRetention } from '/sdk/learnprogress.js';
+import { createClient, formatDateTime, formatPercent, renderFunnel, renderRetentionChart } from '/sdk/learnprogress.js';
 import { element, loadConfig, showMessage } from './common.js';
 
 const config = await loadConfig();
@@ -18,21 +18,18 @@ const client = createClient({ baseUrl: location.origin, getToken });
 try {
   const [catalog, analytics] = await Promise.all([client.course(course), client.courseAnalytics(course)]);
   /** @type {HTMLElement} */ (document.getElementById('course-title')).textContent = `${catalog.title}: analytics`;
-  /** @type {HTMLElement} */ (document.getElementById('computed')).textContent = `Computed at ${analytics.computedAt}`;
-  const funnel = /** @type {HTMLElement} */ (document.getElementById('funnel'));
-  for (const [key, label] of [['started', 'Started'], ['quarter', '25 %'], ['half', '50 %'], ['threeQuarters', '75 %'], ['completed', 'Completed']]) {
-    const entry = element('div', undefined, { 'data-step': key });
-    entry.append(element('dt', label), element('dd', String(analytics.funnel[key])));
-    funnel.append(entry);
-  }
+  /** @type {HTMLElement} */ (document.getElementById('computed')).replaceChildren('Computed at ',
+    element('time', formatDateTime(analytics.computedAt), { datetime: analytics.computedAt }));
+  renderFunnel(/** @type {HTMLElement} */ (document.getElementById('funnel')), analytics.funnel);
+  /** @param {string} id */
+  const titleOf = (id) => catalog.lectures.find((/** @type {{id: string}} */ l) => l.id === id)?.title ?? id;
+  const lectures = analytics.lectures.map((/** @type {any} */ l) => ({ ...l, title: titleOf(l.lectureId) }));
+  renderRetentionChart(/** @type {HTMLElement} */ (document.getElementById('retention')), lectures);
   const list = /** @type {HTMLElement} */ (document.getElementById('lectures'));
-  for (const lecture of analytics.lectures) {
-    const title = catalog.lectures.find((/** @type {{id: string}} */ l) => l.id === lecture.lectureId)?.title ?? lecture.lectureId;
+  for (const lecture of lectures) {
     const item = element('li', undefined, { 'data-lecture': lecture.lectureId });
-    const chart = element('div', undefined, { class: 'curve' });
-    item.append(element('strong', title), ' ',
-      element('span', `${lecture.started} started, ${lecture.completed} completed, mean coverage ${Math.round(lecture.meanCoverage * 100)} %`), chart);
-    renderRetention(chart, lecture);
+    item.append(element('strong', lecture.title), ' ',
+      element('span', `${lecture.started} started, ${lecture.completed} completed, mean coverage ${formatPercent(lecture.meanCoverage)}`));
     list.append(item);
   }
   document.body.setAttribute('data-loaded', 'true');

@@ -6,6 +6,8 @@ import { authorizedFetch, subjectOf } from './http.js';
 /** @typedef {import('./types.js').SyncState} SyncState */
 /** @typedef {import('./types.js').Clock} Clock */
 /** @typedef {import('./types.js').GetToken} GetToken */
+/** @template {keyof import('./types.js').ApiPaths} P @template {'get' | 'post' | 'put'} [M='get'] @typedef {import('./types.js').ApiJson<P, M>} ApiJson */
+/** @template {keyof import('./types.js').ApiPaths} P @typedef {import('./types.js').ApiBody<P>} ApiBody */
 /** @typedef {import('./clock.js').ServerClock} ServerClock */
 /** @typedef {import('./emitter.js').Emitter<string>} Emitter */
 
@@ -205,15 +207,15 @@ export function createSync(o) {
       response = await authorizedFetch(ctx, '/api/v1/progress/batch', {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ pings: batch.map((i) => i.ping) }),
+        body: JSON.stringify(/** @satisfies {ApiBody<'/api/v1/progress/batch'>} */ ({ pings: batch.map((i) => i.ping) })),
       });
     } catch {
       return backoff('network');
     }
     const status = response.status;
     if (response.ok) {
+      /** @type {ApiJson<'/api/v1/progress/batch', 'post'> | null} */
       const body = await response.json().catch(() => null);
-      /** @type {{index: number, errors: Record<string, string[]>}[]} */
       const rejected = Array.isArray(body?.rejected) ? body.rejected : [];
       await forget(batch);
       for (const r of rejected)

@@ -10,6 +10,7 @@ import { createSync } from './sync.js';
 /** @typedef {import('./types.js').PlayerAdapter} PlayerAdapter */
 /** @typedef {import('./types.js').Clock} Clock */
 /** @typedef {import('./types.js').GetToken} GetToken */
+/** @template {keyof import('./types.js').ApiPaths} P @typedef {import('./types.js').ApiJson<P>} ApiJson */
 /** @typedef {import('./types.js').PingStore} PingStore */
 /** @typedef {import('./types.js').SyncState} SyncState */
 /** @typedef {import('./live.js').LiveState} LiveState */
@@ -301,12 +302,13 @@ export function createTracker(options) {
     const course = encodeURIComponent(courseId);
     const lengthKnown = catalogDuration !== null ? Promise.resolve() : sync.request(`/api/v1/courses/${course}`)
       .then(readJson)
-      .then((c) => {
-        const lecture = c?.lectures?.find((/** @type {{id: string}} */ l) => l.id === lectureId);
+      .then((/** @type {ApiJson<'/api/v1/courses/{courseId}'> | null} */ c) => {
+        const lecture = c?.lectures?.find((l) => l.id === lectureId);
         if (typeof lecture?.durationSeconds === 'number') catalogDuration = lecture.durationSeconds;
       })
       .catch(() => { /* unknown: the media's own duration is used */ });
     try {
+      /** @type {ApiJson<'/api/v1/progress/{courseId}'> | null} */
       const progress = await readJson(await sync.request(`/api/v1/progress/${course}`));
       const lecture = progress?.lectures?.[lectureId];
       saved = typeof lecture?.position === 'number' ? lecture.position : progress?.watchTimes?.[lectureId] ?? null;

@@ -68,4 +68,33 @@
 
 /** @typedef {(options?: {refresh?: boolean}) => string | null | undefined | Promise<string | null | undefined>} GetToken */
 
+/** @typedef {import('./openapi.js').paths} ApiPaths */
+/** @typedef {import('./openapi.js').components['schemas']} ApiSchemas */
+
+/**
+ * The JSON a route answers on success, as the service's OpenAPI document says (`src/openapi.d.ts`, generated from
+ * it by `npm run types:api`): a route or field renamed in the service fails the type check here, not in a player.
+ * @template {keyof ApiPaths} P
+ * @template {'get' | 'post' | 'put'} [M='get']
+ * @typedef {ApiPaths[P] extends Record<M, {responses: {200: {content: {'application/json': infer R}}}}> ? R : never} ApiJson
+ */
+
+/**
+ * The JSON body a route takes.
+ * @template {keyof ApiPaths} P
+ * @template {'post' | 'put'} [M='post']
+ * @typedef {ApiPaths[P] extends Record<M, {requestBody?: {content: {'application/json': infer B}}}> ? B : never} ApiBody
+ */
+
+/**
+ * `T` must be `never`: a type-level assertion.
+ * @template {never} T
+ * @typedef {T} Never
+ */
+
+/**
+ * Every field of a ping is one the API's ping takes, with a type it accepts.
+ * @typedef {Never<Exclude<keyof Ping, keyof ApiSchemas['PingRequest']>>} PingFieldsKnownToTheApi
+ */
+
 export {};

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using LearnProgress.Tests.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -85,6 +86,46 @@ public sealed class LearnPagesTests
         var clip = await client.SendAsync(range);
         Assert.Equal(HttpStatusCode.PartialContent, clip.StatusCode);
         Assert.Equal(100, (await clip.Content.ReadAsByteArrayAsync()).Length);
+    }
+
+    [Fact]
+    public async Task Pages_and_every_module_they_import_are_served_without_inline_code_the_policy_would_refuse()
+    {
+        await using var app = new LearnProgressApp(settings: new() { ["Pages:Enabled"] = "true" });
+        using var client = app.ClientFor(null);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>();
+        foreach (var page in new[] { "/learn/", "/learn/dashboard", "/learn/instructor" })
+        {
+            var response = await client.GetAsync(page);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var html = await response.Content.ReadAsStringAsync();
+            // script-src 'self' and style-src 'self': no inline script, no handler attribute, no style attribute or element.
+            Assert.DoesNotMatch(new Regex(@"<script(?![^>]*\bsrc=)[^>]*>", RegexOptions.IgnoreCase), html);
+            Assert.DoesNotMatch(new Regex(@"\s(on[a-z]+|style)\s*=", RegexOptions.IgnoreCase), html);
+            Assert.DoesNotContain("<style", html, StringComparison.OrdinalIgnoreCase);
+            foreach (Match src in Regex.Matches(html, @"<script[^>]*\bsrc=""([^""]+)""")) queue.Enqueue(src.Groups[1].Value);
+        }
+        // Follow the static imports of the page scripts and the SDK: each module is served as JavaScript, and none
+        // writes a style attribute (the charts position through the CSSOM, which the policy allows).
+        while (queue.TryDequeue(out var path))
+        {
+            if (!seen.Add(path)) continue;
+            var response = await client.GetAsync(path);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode}");
+            Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+            var script = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotMatch(new Regex(@"setAttribute\(\s*'style'"), script);
+            var directory = path[..(path.LastIndexOf('/') + 1)];
+            foreach (Match import in Regex.Matches(script, @"^\s*(?:import|export)\b[^;]*?\bfrom\s+'([^']+)'", RegexOptions.Multiline))
+            {
+                var target = import.Groups[1].Value;
+                queue.Enqueue(target.StartsWith('/') ? target : directory + target.TrimStart('.', '/'));
+            }
+        }
+        Assert.Contains("/learn/skills.js", seen);
+        Assert.Contains("/sdk/charts.js", seen);
+        Assert.Contains("/sdk/format.js", seen);
     }
 
     [Fact]

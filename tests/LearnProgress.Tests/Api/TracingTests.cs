@@ -120,6 +120,102 @@ public sealed class TracingTests : IAsyncLifetime
         Assert.Equal(200, post.GetTagItem("http.response.status_code"));
     }
 
+    /// <summary>
+    /// docs/traces.json is a real trace of a ping and of a flush, as the in-memory exporter caught them; this test
+    /// makes both again and fails when their span trees (names, kinds, sources, parents, attribute names) differ from
+    /// the committed ones. UPDATE_DOCS=1 rewrites the file.
+    /// </summary>
+    [Fact]
+    public async Task The_traces_in_the_docs_are_the_ones_a_ping_and_a_flush_make()
+    {
+        // Four buckets, so the flush's trace stays readable.
+        var spans = new SpanList();
+        await using var app = new LearnProgressApp(settings: new()
+        {
+            ["Tracing:Enabled"] = "true", ["Tracing:PingSampleRatio"] = "1", ["WriteBehind:Buckets"] = "4",
+        });
+        await using var traced = app.WithWebHostBuilder(b => b.ConfigureServices(s => s.ConfigureOpenTelemetryTracerProvider(t => t.AddInMemoryExporter(spans))));
+        var course = await app.CreateCourseAsync(600);
+        using var learner = traced.CreateClient();
+        learner.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Timeless(Unique.Id("u")));
+        (await learner.PostAsJsonAsync("/api/v1/progress/save", new { courseId = course, lectureId = "l1", watchTime = 5 })).EnsureSuccessStatusCode();
+        async Task<Activity> Span(Func<Activity, bool> match)
+        {
+            for (var i = 0; i < 300 && !spans.Snapshot().Any(match); i++) await Task.Delay(50);
+            return spans.Snapshot().First(match);
+        }
+        var ping = await Span(s => Server(s, "POST", "/api/v1/progress/save"));
+        await Span(s => s.ParentSpanId == ping.SpanId);
+        using var admin = traced.CreateClient();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.Timeless("admin-1", "admin"));
+        (await admin.PostAsync("/api/v1/admin/flush", null)).EnsureSuccessStatusCode();
+        var flush = await Span(s => Server(s, "POST", "/api/v1/admin/flush"));
+        await Span(s => s.OperationName == ProgressTracing.StoreWrite && s.TraceId == flush.TraceId);
+        await Task.Delay(500);   // the rest of the flush's spans end
+
+        var traces = new System.Text.Json.Nodes.JsonObject
+        {
+            ["ping"] = TraceJson(spans, ping.TraceId),
+            ["flush"] = TraceJson(spans, flush.TraceId),
+        };
+        var path = Path.Combine(Repository.Root, "docs", "traces.json");
+        var options = new System.Text.Json.JsonSerializerOptions { WriteIndented = true };
+        if (Environment.GetEnvironmentVariable("UPDATE_DOCS") == "1")
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllTextAsync(path, traces.ToJsonString(options) + "\n");
+        }
+        var committed = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(path))!;
+        foreach (var name in new[] { "ping", "flush" })
+            Assert.True(Shape(committed[name]!.AsArray()) == Shape(traces[name]!.AsArray()),
+                $"docs/traces.json's {name} trace is not the one the service makes now: run this test with UPDATE_DOCS=1 and commit the file.\n" +
+                $"committed: {Shape(committed[name]!.AsArray())}\nnow:       {Shape(traces[name]!.AsArray())}");
+    }
+
+    private static System.Text.Json.Nodes.JsonArray TraceJson(SpanList spans, ActivityTraceId trace)
+    {
+        var json = new System.Text.Json.Nodes.JsonArray();
+        foreach (var span in spans.Snapshot().Where(s => s.TraceId == trace).OrderBy(s => s.StartTimeUtc))
+        {
+            var attributes = new System.Text.Json.Nodes.JsonObject();
+            foreach (var (key, value) in span.TagObjects.OrderBy(t => t.Key, StringComparer.Ordinal))
+                attributes[key] = value switch
+                {
+                    int i => i, long l => l, double d => d, bool b => b,
+                    _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+                };
+            json.Add(new System.Text.Json.Nodes.JsonObject
+            {
+                ["name"] = span.DisplayName,
+                ["kind"] = span.Kind.ToString(),
+                ["source"] = span.Source.Name,
+                ["traceId"] = span.TraceId.ToHexString(),
+                ["spanId"] = span.SpanId.ToHexString(),
+                ["parentSpanId"] = span.ParentSpanId == default ? null : span.ParentSpanId.ToHexString(),
+                ["start"] = span.StartTimeUtc.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["durationMicroseconds"] = (long)(span.Duration.TotalMicroseconds),
+                ["attributes"] = attributes,
+            });
+        }
+        return json;
+    }
+
+    /// <summary>A trace as a tree of its spans' names, kinds, sources and attribute names, children in name order;
+    /// repeated siblings (one Redis command per bucket) count once.</summary>
+    private static string Shape(System.Text.Json.Nodes.JsonArray spans)
+    {
+        var nodes = spans.Select(s => s!.AsObject()).ToList();
+        string Node(System.Text.Json.Nodes.JsonObject span)
+        {
+            var id = (string)span["spanId"]!;
+            var children = nodes.Where(c => (string?)c["parentSpanId"] == id).Select(Node).Distinct().Order(StringComparer.Ordinal);
+            var attributes = string.Join(",", span["attributes"]!.AsObject().Select(a => a.Key).Where(k => !k.StartsWith("db.", StringComparison.Ordinal)));
+            return $"{span["source"]}/{span["kind"]}/{(span["source"]!.ToString().Contains("Redis", StringComparison.Ordinal) ? "redis" : span["name"])}[{attributes}]({string.Join(" ", children)})";
+        }
+        var ids = nodes.Select(n => (string)n["spanId"]!).ToHashSet();
+        return string.Join(" ", nodes.Where(n => n["parentSpanId"] is null || !ids.Contains((string)n["parentSpanId"]!)).Select(Node));
+    }
+
     [Fact]
     public async Task Pings_are_traced_at_their_sample_ratio_and_other_requests_whole()
     {

@@ -12,7 +12,7 @@ public sealed class BenchmarkSmokeTests
         "ping_rps", "ping_p50_ms", "ping_p99_ms", "ping_half_p99_ms", "bare_rps", "through_rps", "db_writes_per_ping",
         "through_db_writes_per_ping", "get_p99_ms", "flush_keys_per_s", "redis_bytes_per_active_course", "cores", "ping_api_cpu_us", "ping_flush_api_cpu_us",
         "paced_db_writes_per_ping_4s", "paced_pings_per_learner_per_interval_4s", "push_all_api_cpu_us", "pushes_per_ping",
-        "ping_embedded_rps", "ping_embedded_api_cpu_us", "ping_wait_rps", "ping_wait_p99_ms", "ping_traced_rps",
+        "ping_embedded_rps", "ping_embedded_api_cpu_us", "ping_wait_rps", "ping_wait_p99_ms", "ping_traced_rps", "ping_traced_all_rps",
     ];
 
 #if DEBUG

@@ -50,6 +50,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException("The service did not become ready in 30 s.");
     }
 
+    public Uri BaseAddress => _base;
+
     public HttpClient Client(string token)
     {
         var client = new HttpClient { BaseAddress = _base };
