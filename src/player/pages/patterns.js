@@ -52,10 +52,11 @@ const round = (x) => Math.round(x * 100) / 100;
  * @param {{label: string, attribute: string, keys: string[]}} options
  */
 function chart(doc, values, labels, peaks, options) {
-  const size = { width: values.length * 16, height: 80 };
+  // Scaled by its viewBox to the card's width (the pages' chart class), from a phone to a desktop.
+  const size = { width: values.length <= 7 ? 336 : 384, height: 80 };
   const svg = doc.createElementNS(SVG, 'svg');
   svg.setAttribute('viewBox', `0 0 ${size.width} ${size.height + 14}`);
-  svg.setAttribute('width', String(size.width * 1.5));
+  svg.setAttribute('class', 'lp-chart lp-patterns');
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', options.label);
   const title = doc.createElementNS(SVG, 'title');
