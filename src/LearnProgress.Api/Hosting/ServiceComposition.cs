@@ -11,6 +11,7 @@ using LearnProgress.Api.Leaderboards;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Progress;
+using LearnProgress.Api.Reports;
 using LearnProgress.Api.Security;
 using LearnProgress.Api.Stats;
 using Serilog;
@@ -37,6 +38,7 @@ public static class ServiceComposition
         builder.AddAchievements();
         builder.AddProgressHub();
         builder.AddCourseAnalytics();
+        builder.AddReports();
         builder.AddReadinessChecks();
         builder.AddOpenApiDocs();
         return builder;
@@ -61,6 +63,7 @@ public static class ServiceComposition
         app.MapLeaderboardsApi();
         app.MapDataRightsApi();
         app.MapAnalyticsApi();
+        app.MapReportsApi();
         app.MapCoursesApi();
         app.MapAssessmentsApi();
         app.MapOperationsApi();

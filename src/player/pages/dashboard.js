@@ -2,9 +2,12 @@ import { formatDay, renderHeatmap, renderWeeklyChart } from '/sdk/learnprogress.
 import { clientFor, element, formatDuration, lectureUrl, loadConfig, showMessage } from './common.js';
 import { renderGoals } from './goals.js';
 import { showSkills } from './skills.js';
+import { renderPatterns } from './patterns.js';
 
 const config = await loadConfig();
-const { client, learner } = clientFor(config);
+const { client, learner, getToken } = clientFor(config);
+renderPatterns(/** @type {HTMLElement} */ (document.getElementById('patterns')), getToken, learner)
+  .catch((error) => showMessage(`Could not load patterns: ${error instanceof Error ? error.message : error}`));
 
 renderGoals(client).catch((error) => showMessage(`Could not load the weekly goal: ${error instanceof Error ? error.message : error}`));
 
