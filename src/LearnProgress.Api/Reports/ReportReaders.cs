@@ -4,6 +4,7 @@ using LearnProgress.Core;
 using LearnProgress.Core.Achievements;
 using LearnProgress.Core.Analytics;
 using LearnProgress.Core.Assessments;
+using LearnProgress.Core.Goals;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Record;
 
@@ -11,7 +12,8 @@ namespace LearnProgress.Api.Reports;
 
 /// <summary>Gathers what next steps are decided from, through the merged record, and asks the rule.</summary>
 public sealed class NextStepsReader(
-    LearningRecord record, LearnerZones zones, IAssessmentStore assessments, AchievementService achievements, TimeProvider time)
+    LearningRecord record, LearnerZones zones, IAssessmentStore assessments, AchievementService achievements, ILearnerSettings settings,
+    TimeProvider time)
 {
     public async Task<IReadOnlyList<NextStep>> ReadAsync(string userId, CancellationToken ct)
     {
@@ -29,7 +31,16 @@ public sealed class NextStepsReader(
             : (await assessments.ListSkillsAsync(ct)).ToDictionary(s => s.Id, s => s.Name, StringComparer.Ordinal);
         var progress = await achievements.EvaluateAsync(userId, ct);
         return NextSteps.Plan(new NextStepsInput(courses, skills, names, quizzes, student.CurrentStreak, student.LastActiveDate == today,
-            progress.Where(p => p.Earned is not null).Select(p => p.Earned!).ToList(), progress.Select(p => p.Rule).ToList(), today));
+            progress.Where(p => p.Earned is not null).Select(p => p.Earned!).ToList(), progress.Select(p => p.Rule).ToList(), today,
+            await ThisWeeksGoalAsync(userId, zone, today, ct)));
+    }
+
+    private async Task<WeekGoalProgress?> ThisWeeksGoalAsync(string userId, TimeZoneInfo zone, DateOnly today, CancellationToken ct)
+    {
+        var history = await settings.GetGoalsAsync(userId, ct);
+        if (history.Count == 0) return null;
+        var weekStart = await settings.GetWeekStartAsync(userId, ct) ?? WeekDays.Default;
+        return WeeklyGoals.WithGoals(await record.WeeklyAsync(userId, zone, today, 1, weekStart, ct), history, today)[^1].Goal;
     }
 }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using LearnProgress.Core.Achievements;
 using LearnProgress.Core.Assessments;
 using LearnProgress.Core.Catalog;
+using LearnProgress.Core.Goals;
 using LearnProgress.Core.Progress;
 
 namespace LearnProgress.Core.Analytics;
@@ -41,7 +42,8 @@ public sealed record NextStepsInput(
     bool TodayActive,
     IReadOnlyCollection<EarnedAchievement> Earned,
     IReadOnlyList<AchievementRule> Rules,
-    DateOnly Today);
+    DateOnly Today,
+    WeekGoalProgress? Goal = null);
 
 /// <summary>
 /// The rules of next steps: continue the lecture last left unfinished in each course, the next lecture in course order
@@ -95,7 +97,21 @@ public static class NextSteps
         }
 
         if (NextStreakMilestone(input) is { } milestone) steps.Add(milestone);
+        if (WeeklyGoalMilestone(input) is { } goal) steps.Add(goal);
         return steps;
+    }
+
+    /// <summary>This week's goal while it is not met: what is left of each target, by the week's last day.</summary>
+    private static NextStep? WeeklyGoalMilestone(NextStepsInput input)
+    {
+        if (input.Goal is not { Met: false, DaysLeft: { } daysLeft } goal) return null;
+        var left = new List<string>();
+        if (goal.MinutesLeft > 0) left.Add($"{Number(goal.MinutesLeft)} more minute{(goal.MinutesLeft == 1 ? "" : "s")}");
+        if (goal.LecturesLeft > 0) left.Add($"{goal.LecturesLeft} more lecture{(goal.LecturesLeft == 1 ? "" : "s")}");
+        var lastDay = input.Today.AddDays(daysLeft - 1);
+        return new NextStep(NextStepKinds.Milestone,
+            $"Play {string.Join(" and complete ", left)} by {lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} to meet this week's goal.",
+            EstimatedDate: lastDay);
     }
 
     /// <summary>

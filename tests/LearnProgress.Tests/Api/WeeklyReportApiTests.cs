@@ -238,6 +238,13 @@ public sealed class WeeklyReportApiTests : IAsyncLifetime
         using var stranger = _app.Learner(Unique.Id("other"));
         Assert.Equal(["milestone"], (await GetAsync(stranger, "/api/v1/me/next")).GetProperty("items").EnumerateArray()
             .Select(i => i.GetProperty("kind").GetString()));
+
+        // A weekly goal not met yet is one more milestone, dated by the week's last day.
+        (await stranger.PutAsJsonAsync("/api/v1/me/settings", new { weeklyGoalMinutes = 30 })).EnsureSuccessStatusCode();
+        var goal = (await GetAsync(stranger, "/api/v1/me/next")).GetProperty("items").EnumerateArray().Last();
+        Assert.Equal("milestone", goal.GetProperty("kind").GetString());
+        Assert.Contains("30 more minutes", goal.GetProperty("reason").GetString());
+        Assert.Contains("this week's goal", goal.GetProperty("reason").GetString());
     }
 
     [Fact]

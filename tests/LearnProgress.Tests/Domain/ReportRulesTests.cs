@@ -2,6 +2,7 @@ using LearnProgress.Core.Achievements;
 using LearnProgress.Core.Analytics;
 using LearnProgress.Core.Assessments;
 using LearnProgress.Core.Catalog;
+using LearnProgress.Core.Goals;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
 
@@ -87,6 +88,24 @@ public sealed class ReportRulesTests
 
         Assert.Equal(("streak-30", Monday.AddDays(22)), (milestone.AchievementId, milestone.EstimatedDate));
         Assert.Equal("Study 22 more days in a row to earn \u201c30-day streak\u201d (streak now 8).", milestone.Reason);
+    }
+
+    [Fact]
+    public void An_unmet_weekly_goal_is_a_milestone_with_what_is_left_by_the_weeks_last_day()
+    {
+        // Wednesday of a Monday-first week, 40 of 150 minutes and 1 of 3 lectures done: Sunday is 5 days away, today counted.
+        var wednesday = Monday.AddDays(2);
+        var goal = WeeklyGoals.Progress(new WeeklyGoal(150, 3), 40 * 60, 1, Monday, wednesday);
+        var steps = NextSteps.Plan(Input(new Dictionary<string, LectureProgress>()) with { Today = wednesday, Goal = goal });
+
+        var step = Assert.Single(steps, s => s.AchievementId is null);
+        Assert.Equal((NextStepKinds.Milestone, new DateOnly(2026, 3, 15)), (step.Kind, step.EstimatedDate));
+        Assert.Equal("Play 110 more minutes and complete 2 more lectures by 2026-03-15 to meet this week's goal.", step.Reason);
+
+        var met = WeeklyGoals.Progress(new WeeklyGoal(30, 0), 31 * 60, 0, Monday, wednesday);
+        Assert.DoesNotContain(NextSteps.Plan(Input(new Dictionary<string, LectureProgress>()) with { Today = wednesday, Goal = met }),
+            s => s.AchievementId is null);
+        Assert.DoesNotContain(NextSteps.Plan(Input(new Dictionary<string, LectureProgress>()) with { Today = wednesday }), s => s.AchievementId is null);
     }
 
     [Theory]
