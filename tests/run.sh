@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test against real servers. Installs what the tests need when it is missing (Debian packages):
 # redis-server for the buffer contract suite and the Redis-mode API tests, wrk for the benchmark's smoke run,
-# chromium and ffmpeg for the browser SDK's end-to-end tests (tests/browser/run.sh).
+# chromium and ffmpeg for the browser SDK's end-to-end tests (tests/browser/run.sh), poppler-utils (pdftoppm) to render
+# the weekly report's PDF.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

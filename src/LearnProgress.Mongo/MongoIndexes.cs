@@ -26,6 +26,9 @@ public static class MongoIndexes
         new BsonDocumentIndexKeysDefinition<BsonDocument>(new BsonDocument { { Activity.UserId, 1 }, { Activity.Date, 1 } }),
         new CreateIndexOptions { Name = "userId_date", Unique = true });
 
+    /// <summary>The weekly report job finds the learners with days in a range by this.</summary>
+    public static readonly CreateIndexModel<BsonDocument> ActivityByDate = Index(new BsonDocument(Activity.Date, 1), "date");
+
     /// <summary>The feed reads events in this order; a number is unique by the counter that hands it out.</summary>
     public static readonly CreateIndexModel<BsonDocument> EventsBySequence = Index(new BsonDocument(Events.Sequence, 1), "seq");
 
@@ -81,7 +84,7 @@ public static class MongoIndexes
         await database.GetCollection<BsonDocument>(Progress.Collection).Indexes
             .CreateManyAsync([ProgressByLearnerAndCourse, ProgressByCourse], cancellationToken);
         await database.GetCollection<BsonDocument>(Activity.Collection).Indexes
-            .CreateOneAsync(ActivityByLearnerAndDate, cancellationToken: cancellationToken);
+            .CreateManyAsync([ActivityByLearnerAndDate, ActivityByDate], cancellationToken);
         await database.GetCollection<BsonDocument>(Events.Collection).Indexes
             .CreateManyAsync([EventsBySequence, EventsByLearner], cancellationToken);
         await database.GetCollection<BsonDocument>(WebhookDeliveries.Collection).Indexes

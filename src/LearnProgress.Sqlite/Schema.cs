@@ -63,6 +63,7 @@ internal static class Schema
             PRIMARY KEY (user_id, start_day)
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS activity_runs_by_end ON activity_runs (user_id, end_day);
+        CREATE INDEX IF NOT EXISTS activity_days_by_day ON activity_days (day);
         CREATE TABLE IF NOT EXISTS course_analytics (
             course_id TEXT PRIMARY KEY,
             body TEXT NOT NULL

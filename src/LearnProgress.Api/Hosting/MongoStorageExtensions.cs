@@ -40,6 +40,7 @@ public static partial class MongoStorageExtensions
         services.AddSingleton<IWebhookStore, MongoWebhookStore>();
         services.AddSingleton<MongoAchievementStore>();
         services.AddSingleton<IAchievementStore>(sp => new SetUpAchievementStore(sp.GetRequiredService<MongoAchievementStore>(), sp.GetRequiredService<StoreSetup>()));
+        services.AddSingleton<IScheduledEvents, MongoScheduledEvents>();
         services.AddSingleton(new StoreSetup(complete: false));
         // Attempts are keyed by their _id, unique without any index being set up, so this store needs no wait for set-up.
         services.AddSingleton<IAssessmentStore, MongoAssessmentStore>();

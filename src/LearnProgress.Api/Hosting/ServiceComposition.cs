@@ -12,6 +12,7 @@ using LearnProgress.Api.Leaderboards;
 using LearnProgress.Api.Learners;
 using LearnProgress.Api.Operations;
 using LearnProgress.Api.Progress;
+using LearnProgress.Api.Reports;
 using LearnProgress.Api.Security;
 using LearnProgress.Api.Stats;
 using Serilog;
@@ -39,6 +40,7 @@ public static class ServiceComposition
         builder.AddProgressHub();
         builder.AddCourseAnalytics();
         builder.AddCertifications();
+        builder.AddReports();
         builder.AddReadinessChecks();
         builder.AddOpenApiDocs();
         return builder;
@@ -63,6 +65,7 @@ public static class ServiceComposition
         app.MapLeaderboardsApi();
         app.MapDataRightsApi();
         app.MapAnalyticsApi();
+        app.MapReportsApi();
         app.MapCoursesApi();
         app.MapAssessmentsApi();
         app.MapCertificationsApi();

@@ -74,6 +74,7 @@ public static partial class StorageExtensions
             services.AddSingleton<IEventLog, SqliteEventLog>();
             services.AddSingleton<IWebhookStore, SqliteWebhookStore>();
             services.AddSingleton<IAchievementStore, SqliteAchievementStore>();
+            services.AddSingleton<IScheduledEvents, SqliteScheduledEvents>();
             services.AddSingleton<IAssessmentStore, SqliteAssessmentStore>();
             services.AddSingleton<ICertificationStore, SqliteCertificationStore>();
             // The schema is made when the file opens.

@@ -19,6 +19,7 @@ public static class StatsApi
         group.MapGet("/course-progress", Courses).WithSummary("Completion percentage of every course the caller has touched.");
         group.MapGet("/weekly", Weekly).WithSummary($"The caller's weeks (from the weekStart setting, Monday by default, in the caller's zone), oldest first: weeks=1..{LearnerAnalytics.MaxWeeks}, default 12. Each week carries the goal that held for it and its progress; the current week also the days left.");
         group.MapGet("/course-estimates", Estimates).WithSummary("Per course touched: footage left, recent pace and the estimated completion date.");
+        group.MapGet("/patterns", Patterns).WithSummary($"When the caller plays over the last days=1..{LearningPatterns.MaxDays} (default {LearningPatterns.DefaultDays}), in the caller's zone: seconds per hour of day and per weekday (Monday first), peaks, sessions and the share of weeks with an active day.");
         group.MapGet("/student", Student).WithSummary("Streaks, completions and watch time of the caller.");
         return group;
     }
@@ -52,6 +53,20 @@ public static class StatsApi
         var learner = user.Id();
         var zone = await zones.GetAsync(learner, ct);
         return TypedResults.Ok(await record.EstimatesAsync(learner, zone, LearnerClock.Today(time, zone), ct));
+    }
+
+    public static async Task<Results<Ok<PatternStats>, ProblemHttpResult>> Patterns(
+        int? days, ClaimsPrincipal user, LearnerZones zones, ILearnerSettings settings, LearningRecord record, TimeProvider time, CancellationToken ct)
+    {
+        var count = days ?? LearningPatterns.DefaultDays;
+        if (count is < 1 or > LearningPatterns.MaxDays)
+            return TypedResults.Problem(Problems.Invalid(new Dictionary<string, string[]> { ["days"] = [$"must be from 1 to {LearningPatterns.MaxDays}."] }));
+        var learner = user.Id();
+        var zone = await zones.GetAsync(learner, ct);
+        var weekStart = await settings.GetWeekStartAsync(learner, ct) ?? WeekDays.Default;
+        var today = LearnerClock.Today(time, zone);
+        var from = today.AddDays(1 - count);
+        return TypedResults.Ok(LearningPatterns.Of(await record.PlayedDaysAsync(learner, zone, from, today, ct), zone, from, today, weekStart));
     }
 
     public static async Task<Ok<StudentSummary>> Student(

@@ -55,11 +55,12 @@ public static class EventTypes
     public const string QuizPassed = "quiz.passed";
     public const string SkillMastered = "skill.mastered";
     public const string GoalMet = "goal.met";
+    public const string ReportWeekly = "report.weekly";
     public const string CredentialIssued = "credential.issued";
 
     /// <summary>The types a webhook endpoint may subscribe to; extended when a type is added.</summary>
     public static readonly IReadOnlyList<string> All =
-        [LectureCompleted, CourseCompleted, StreakMilestone, AchievementAwarded, LearnerErased, AttemptSubmitted, QuizPassed, SkillMastered, GoalMet, CredentialIssued];
+        [LectureCompleted, CourseCompleted, StreakMilestone, AchievementAwarded, LearnerErased, AttemptSubmitted, QuizPassed, SkillMastered, GoalMet, ReportWeekly, CredentialIssued];
 
     /// <summary>
     /// <c>learner.erased</c>: the learner's id only, so downstream systems erase their copies. The event is kept apart

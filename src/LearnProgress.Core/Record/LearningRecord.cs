@@ -52,29 +52,73 @@ public sealed class LearningRecord(IProgressBuffer buffer, IProgressStore store,
         return answer;
     }
 
+    /// <summary>
+    /// Every day from <paramref name="from"/> to <paramref name="to"/> with play or activity: its played spans, buffer
+    /// over store, and whether it is active, so patterns read what the heatmap reads.
+    /// </summary>
+    public async Task<IReadOnlyList<PlayedDay>> PlayedDaysAsync(string userId, TimeZoneInfo zone, DateOnly from, DateOnly to, CancellationToken ct = default)
+    {
+        var storedTask = store.ReadDaysAsync(userId, from, to, ct);
+        var pending = await PendingAsync(userId, zone, ct);
+        var stored = (await storedTask).ToDictionary(d => d.Day);
+        var days = stored.Keys.Concat(pending.Activity.Keys).Concat(pending.Completions.Select(c => c.Day))
+            .Where(d => d >= from && d <= to).Distinct().Order();
+        var answer = new List<PlayedDay>();
+        foreach (var day in days)
+        {
+            var saved = stored.GetValueOrDefault(day);
+            var played = pending.Activity.TryGetValue(day, out var buffered) ? RecordRules.MergeDay(saved, buffered).Played : saved?.Played ?? Coverage.Empty;
+            answer.Add(new PlayedDay(day, played, Day(day, saved, pending).IsActive));
+        }
+        return answer;
+    }
+
     public async Task<StudentSummary> StudentAsync(string userId, TimeZoneInfo zone, DateOnly today, CancellationToken ct = default)
     {
         var summaryTask = store.ReadSummaryAsync(userId, today.AddDays(-RecentDays), ct);
         var pending = await PendingAsync(userId, zone, ct);
         var summary = await summaryTask;
-
-        var pendingDays = pending.Activity.Keys.Concat(pending.Completions.Select(c => c.Day)).Distinct().ToList();
-        var unflushedSeconds = 0.0;
-        var pendingActive = new List<DateOnly>();
-        if (pendingDays.Count > 0)
-        {
-            var stored = (await store.ReadDaysAsync(userId, pendingDays.Min(), pendingDays.Max(), ct)).ToDictionary(d => d.Day);
-            foreach (var day in pendingDays)
-            {
-                var saved = stored.GetValueOrDefault(day);
-                var merged = Day(day, saved, pending);
-                unflushedSeconds += merged.Seconds - (saved?.Seconds ?? 0);
-                if (merged.IsActive) pendingActive.Add(day);
-            }
-        }
+        var (unflushedSeconds, pendingActive) = await UnflushedAsync(userId, pending, ct);
         var (current, longest, lastActive) = Streaks.Compute(summary.RecentRuns, pendingActive, summary.LongestStreak, today);
         return new StudentSummary(current, longest, summary.TotalCompleted + pending.Completions.Count,
             Math.Round(summary.TotalWatchSeconds + unflushedSeconds, 1), lastActive);
+    }
+
+    /// <summary>The runs of active days that end on or after <paramref name="endingFrom"/> (and the latest), buffered days joined in.</summary>
+    public async Task<IReadOnlyList<DayRun>> RunsAsync(string userId, TimeZoneInfo zone, DateOnly endingFrom, CancellationToken ct = default)
+    {
+        var summaryTask = store.ReadSummaryAsync(userId, endingFrom, ct);
+        var pending = await PendingAsync(userId, zone, ct);
+        var (_, pendingActive) = await UnflushedAsync(userId, pending, ct);
+        return Streaks.Extend((await summaryTask).RecentRuns, pendingActive);
+    }
+
+    /// <summary>Every course of the catalog the learner has touched, with the merged progress of its lectures.</summary>
+    public async Task<IReadOnlyList<CourseState>> CourseStatesAsync(string userId, TimeZoneInfo zone, CancellationToken ct = default)
+    {
+        var answer = new List<CourseState>();
+        foreach (var touched in await CoursesAsync(userId, zone, ct))
+            if (await catalog.FindAsync(touched.CourseId, ct) is { } course)
+                answer.Add(new CourseState(course, await LecturesAsync(userId, course, zone, ct)));
+        return answer;
+    }
+
+    /// <summary>Seconds the buffer adds to the stored days, and the days it makes active.</summary>
+    private async Task<(double Seconds, List<DateOnly> Active)> UnflushedAsync(string userId, Pending pending, CancellationToken ct)
+    {
+        var pendingDays = pending.Activity.Keys.Concat(pending.Completions.Select(c => c.Day)).Distinct().ToList();
+        var unflushedSeconds = 0.0;
+        var pendingActive = new List<DateOnly>();
+        if (pendingDays.Count == 0) return (0, pendingActive);
+        var stored = (await store.ReadDaysAsync(userId, pendingDays.Min(), pendingDays.Max(), ct)).ToDictionary(d => d.Day);
+        foreach (var day in pendingDays)
+        {
+            var saved = stored.GetValueOrDefault(day);
+            var merged = Day(day, saved, pending);
+            unflushedSeconds += merged.Seconds - (saved?.Seconds ?? 0);
+            if (merged.IsActive) pendingActive.Add(day);
+        }
+        return (unflushedSeconds, pendingActive);
     }
 
     /// <summary>Completion of every course the learner has touched, by course id.</summary>

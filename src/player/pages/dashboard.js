@@ -3,10 +3,13 @@ import { clientFor, element, formatDuration, lectureUrl, loadConfig, showMessage
 import { renderCertifications } from './certifications.js';
 import { renderGoals } from './goals.js';
 import { showSkills } from './skills.js';
+import { renderPatterns } from './patterns.js';
 
 const config = await loadConfig();
 const { client, learner, getToken } = clientFor(config);
 void renderCertifications(getToken);
+renderPatterns(/** @type {HTMLElement} */ (document.getElementById('patterns')), getToken, learner)
+  .catch((error) => showMessage(`Could not load patterns: ${error instanceof Error ? error.message : error}`));
 
 renderGoals(client).catch((error) => showMessage(`Could not load the weekly goal: ${error instanceof Error ? error.message : error}`));
 
