@@ -34,7 +34,7 @@ public sealed class MongoProgressStore : IProgressStore
     /// <summary>
     /// Writes wait for a majority and reads are majority reads, whatever the connection string says (its <c>w=</c> and
     /// <c>readConcernLevel=</c> are overridden here). A write that timed out waiting for its majority is not undone (see
-    /// README, what holds across a MongoDB failover): it stays on the primary and rolls back if that primary loses an
+    /// docs/operations.md, what holds across a MongoDB failover): it stays on the primary and rolls back if that primary loses an
     /// election. A replay that planned on it (read concern local) would find its own unconfirmed write, plan nothing and
     /// let the flush acknowledge its claim, losing those pings in the rollback. Planned on majority-committed state, the
     /// replay writes again; its version guard collides with the unconfirmed document, so it reads and plans again until

@@ -106,7 +106,7 @@ class Bench:
     # ---- processes -------------------------------------------------------------------------------------------
     def start_redis(self):
         self.redis_port = free_port()
-        # Production settings from the README: AOF every second, never evict an unflushed key.
+        # Production settings from docs/production.md: AOF every second, never evict an unflushed key.
         self.processes.append(subprocess.Popen(
             ["redis-server", "--port", str(self.redis_port), "--bind", HOST, "--dir", self.work, "--save", "",
              "--appendonly", "yes", "--appendfsync", "everysec", "--maxmemory-policy", "noeviction"],

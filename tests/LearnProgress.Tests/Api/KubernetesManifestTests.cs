@@ -8,7 +8,7 @@ namespace LearnProgress.Tests.Api;
 /// <summary>
 /// The manifests under deploy/k8s against what the service serves: every file a kustomization names exists and parses,
 /// the probes ask paths the app answers, the ports are the ones it listens on, every environment variable is a setting
-/// README documents, and the pod runs as a non-root user on a read-only root.
+/// docs/configuration.md documents, and the pod runs as a non-root user on a read-only root.
 /// </summary>
 public sealed partial class KubernetesManifestTests
 {
@@ -80,7 +80,7 @@ public sealed partial class KubernetesManifestTests
     [Fact]
     public void Every_environment_variable_is_a_documented_setting()
     {
-        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "docs", "configuration.md"));
         var documented = SettingRow().Matches(readme).Select(m => m.Groups[1].Value.Replace(":", "__", StringComparison.Ordinal)).ToHashSet();
         var names = Manifests().Select(Load).Where(d => Text(d, "kind") == "Deployment")
             .Select(d => Map(Map(Map(d, "spec"), "template"), "spec")).Where(pod => pod.Children.ContainsKey("containers"))
@@ -119,7 +119,7 @@ public sealed partial class KubernetesManifestTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
     }
 
-    // A row of README's configuration table: | `Section:Key` | default | meaning |
+    // A row of the configuration table (docs/configuration.md): | `Section:Key` | default | meaning |
     [GeneratedRegex(@"^\| `([A-Za-z]+:[A-Za-z:]+)`", RegexOptions.Multiline)]
     private static partial Regex SettingRow();
 }
