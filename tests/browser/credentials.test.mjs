@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { call, createCourse, devToken, ensureArtifacts, launch, root, skipReason, startApi, uniqueId } from './lib.mjs';
+import { call, createCourse, devToken, ensureArtifacts, launch, openPage, root, skipReason, startApi, uniqueId } from './lib.mjs';
 
 const require = createRequire(join(root, 'src', 'player', 'package.json'));
 /** @type {import('jose')} */
@@ -27,13 +27,9 @@ describe('credentials', { skip: skip ?? false }, () => {
 
   /** A page that fails the test on any script error or CSP violation. */
   async function open(url) {
-    const page = await browser.context.newPage();
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.location().url)) problems.push(`console: ${m.text()}`); });
-    await page.goto(url);
-    await page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
-    return { page, problems };
+    const opened = await openPage(browser.context, url);
+    await opened.page.waitForSelector('body[data-loaded="true"]', { timeout: 15_000 });
+    return opened;
   }
 
   /** A certification needing quiz q1 at 100 %, and a learner who scored it. */

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { call, createCourse, devToken, ensureArtifacts, launch, skipReason, startApi, uniqueId } from './lib.mjs';
+import { call, createCourse, devToken, ensureArtifacts, launch, openPage, skipReason, startApi, uniqueId } from './lib.mjs';
 
 const skip = skipReason();
 
@@ -18,13 +18,8 @@ describe('dashboard goals and leaderboard', { skip: skip ?? false }, () => {
     await api?.stop();
   });
 
-  async function open(url) {
-    const page = await browser.context.newPage();
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.location().url)) problems.push(`console: ${m.text()}`); });
-    await page.goto(url);
-    return { page, problems };
+  function open(url) {
+    return openPage(browser.context, url);
   }
 
   /** Playback of lecture l1 ending now, as 20 s segments of one session. */

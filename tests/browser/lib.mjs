@@ -189,6 +189,22 @@ const realisticFlags = [
 ];
 
 /**
+ * Opens a page and collects its script errors and CSP violations (console errors other than a missing favicon), so a
+ * test can assert there were none.
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {string} url
+ */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  /** @type {string[]} */
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.location().url)) problems.push(`console: ${m.text()}`); });
+  await page.goto(url);
+  return { page, problems };
+}
+
+/**
  * Debian's Chromium with a new empty profile. `realistic` keeps the back-forward cache and background throttling on.
  * @param {{realistic?: boolean}} [options]
  */

@@ -6,7 +6,7 @@ import { MASTERED_AT, weekTitle } from '../../src/player/src/charts.js';
 import { formatDateTime, formatPercent, minutesOf } from '../../src/player/src/format.js';
 import { dayTitle, heatmapLayout } from '../../src/player/src/heatmap.js';
 import {
-  call, createCourse, devToken, ensureArtifacts, launch, learnerApi, skipReason, sleep, startApi, uniqueId, until,
+  call, createCourse, devToken, ensureArtifacts, launch, learnerApi, openPage, skipReason, sleep, startApi, uniqueId, until,
 } from './lib.mjs';
 
 const skip = skipReason();
@@ -24,13 +24,8 @@ describe('learner pages', { skip: skip ?? false }, () => {
   });
 
   /** A page that fails the test on any script error or CSP violation. */
-  async function open(url) {
-    const page = await browser.context.newPage();
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.location().url)) problems.push(`console: ${m.text()}`); });
-    await page.goto(url);
-    return { page, problems };
+  function open(url) {
+    return openPage(browser.context, url);
   }
 
   /**

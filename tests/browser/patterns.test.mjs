@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { call, createCourse, devToken, ensureArtifacts, launch, skipReason, startApi, uniqueId } from './lib.mjs';
+import { call, createCourse, devToken, ensureArtifacts, launch, openPage, skipReason, startApi, uniqueId } from './lib.mjs';
 
 const skip = skipReason();
 
@@ -40,11 +40,7 @@ describe('dashboard patterns', { skip: skip ?? false }, () => {
     assert.equal(patterns.sessions.count, 2);
     assert.ok(patterns.peakHours.length >= 1);
 
-    const page = await browser.context.newPage();
-    const problems = [];
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error' && !/favicon/.test(m.location().url)) problems.push(`console: ${m.text()}`); });
-    await page.goto(`${api.base}/learn/dashboard?learner=${learner}`);
+    const { page, problems } = await openPage(browser.context, `${api.base}/learn/dashboard?learner=${learner}`);
     await page.waitForSelector('#patterns[data-loaded="true"]', { timeout: 15_000 });
 
     const hours = await page.$$eval('#patterns-hours rect', (rects) => rects.map((r) => ({

@@ -24,24 +24,8 @@ public sealed class LeaderboardsApiTests : IAsyncLifetime
 
     private long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private static async Task<JsonElement> GetAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.JsonAsync();
-    }
 
-    private async Task WatchAsync(HttpClient learner, string course, int seconds)
-    {
-        var count = seconds / 5;
-        var pings = Enumerable.Range(1, count).Select(i => new
-        {
-            courseId = course, lectureId = "l1", segmentStart = (i - 1) * 5, watchTime = i * 5, sessionId = $"s{Now}",
-            clientTs = Now - (count - i) * 5_000L, segmentStartTs = Now - (count - i + 1) * 5_000L,
-        }).ToList();
-        foreach (var chunk in pings.Chunk(100))
-            (await learner.PostAsJsonAsync("/api/v1/progress/batch", new { pings = chunk })).EnsureSuccessStatusCode();
-    }
+    private Task WatchAsync(HttpClient learner, string course, int seconds) => learner.WatchAsync(Now, course, "l1", 0, seconds);
 
     private static List<(int Rank, string Name, double Minutes)> Entries(JsonElement board) =>
         board.GetProperty("entries").EnumerateArray()
@@ -62,9 +46,9 @@ public sealed class LeaderboardsApiTests : IAsyncLifetime
         await WatchAsync(quietClient, course, 600);
         await _app.FlushAsync();
 
-        var global = await GetAsync(adaClient, "/api/v1/leaderboards/weekly");
-        var byCourse = await GetAsync(alanClient, $"/api/v1/leaderboards/weekly?courseId={course}");
-        var notJoined = await GetAsync(quietClient, "/api/v1/leaderboards/weekly");
+        var global = await adaClient.GetOkJsonAsync("/api/v1/leaderboards/weekly");
+        var byCourse = await alanClient.GetOkJsonAsync($"/api/v1/leaderboards/weekly?courseId={course}");
+        var notJoined = await quietClient.GetOkJsonAsync("/api/v1/leaderboards/weekly");
 
         Assert.Equal("2026-03-09", global.GetProperty("week").GetString());
         Assert.Equal([(1, "Ada L.", 3.0), (2, "Alan T.", 2.0)], Entries(global).Where(e => e.Name is "Ada L." or "Alan T."));
@@ -81,15 +65,15 @@ public sealed class LeaderboardsApiTests : IAsyncLifetime
             [new CourseProgressSnapshot(ada, course, new Dictionary<string, LectureProgress> { ["l1"] = progress })],
             [new ActivitySnapshot(ada, new Dictionary<DateOnly, Coverage> { [today] = stored.Played })])));
         await _app.FlushAsync();
-        Assert.Equal(byCourse.GetRawText(), (await GetAsync(alanClient, $"/api/v1/leaderboards/weekly?courseId={course}")).GetRawText());
+        Assert.Equal(byCourse.GetRawText(), (await alanClient.GetOkJsonAsync($"/api/v1/leaderboards/weekly?courseId={course}")).GetRawText());
 
         (await adaClient.PutAsJsonAsync("/api/v1/me/settings", new { leaderboard = false })).EnsureSuccessStatusCode();
 
-        Assert.Equal([(1, "Alan T.", 2.0)], Entries(await GetAsync(alanClient, $"/api/v1/leaderboards/weekly?courseId={course}")));
-        Assert.DoesNotContain(Entries(await GetAsync(alanClient, "/api/v1/leaderboards/weekly")), e => e.Name == "Ada L.");
-        var settings = await GetAsync(adaClient, "/api/v1/me/settings");
+        Assert.Equal([(1, "Alan T.", 2.0)], Entries(await alanClient.GetOkJsonAsync($"/api/v1/leaderboards/weekly?courseId={course}")));
+        Assert.DoesNotContain(Entries(await alanClient.GetOkJsonAsync("/api/v1/leaderboards/weekly")), e => e.Name == "Ada L.");
+        var settings = await adaClient.GetOkJsonAsync("/api/v1/me/settings");
         Assert.Equal((false, JsonValueKind.Null), (settings.GetProperty("leaderboard").GetBoolean(), settings.GetProperty("displayName").ValueKind));
-        Assert.Equal(JsonValueKind.Null, (await GetAsync(adaClient, "/api/v1/leaderboards/weekly")).GetProperty("me").ValueKind);
+        Assert.Equal(JsonValueKind.Null, (await adaClient.GetOkJsonAsync("/api/v1/leaderboards/weekly")).GetProperty("me").ValueKind);
     }
 
     [Theory]
@@ -104,13 +88,13 @@ public sealed class LeaderboardsApiTests : IAsyncLifetime
     public async Task A_bad_display_name_is_a_400_naming_it_and_changes_nothing(string body)
     {
         using var learner = _app.Learner(Unique.Id("u"));
-        var before = await GetAsync(learner, "/api/v1/me/settings");
+        var before = await learner.GetOkJsonAsync("/api/v1/me/settings");
 
         var problem = await (await learner.PutAsync("/api/v1/me/settings", new StringContent(body, System.Text.Encoding.UTF8, "application/json")))
             .AssertProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.Equal(["displayName"], problem.ErrorFields());
-        Assert.Equal(before.GetRawText(), (await GetAsync(learner, "/api/v1/me/settings")).GetRawText());
+        Assert.Equal(before.GetRawText(), (await learner.GetOkJsonAsync("/api/v1/me/settings")).GetRawText());
     }
 
     [Fact]
@@ -124,7 +108,7 @@ public sealed class LeaderboardsApiTests : IAsyncLifetime
 
         Assert.Equal((true, name), (joined.GetProperty("leaderboard").GetBoolean(), joined.GetProperty("displayName").GetString()));
         Assert.Equal(["courseId"], problem.ErrorFields());
-        var board = await GetAsync(learner, "/api/v1/leaderboards/weekly");
+        var board = await learner.GetOkJsonAsync("/api/v1/leaderboards/weekly");
         Assert.Equal(JsonValueKind.Null, board.GetProperty("me").GetProperty("rank").ValueKind);
     }
 }

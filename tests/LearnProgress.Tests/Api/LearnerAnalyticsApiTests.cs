@@ -21,25 +21,10 @@ public sealed class LearnerAnalyticsApiTests : IAsyncLifetime
 
     private long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private static async Task<JsonElement> GetAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.JsonAsync();
-    }
 
     /// <summary>A playback session of [from, to) in 5-second pings ending at the clock's now.</summary>
-    private async Task WatchAsync(HttpClient learner, string course, string lecture, int from, int to)
-    {
-        var count = (to - from) / 5;
-        var pings = Enumerable.Range(1, count).Select(i => new
-        {
-            courseId = course, lectureId = lecture, segmentStart = from + (i - 1) * 5, watchTime = from + i * 5, sessionId = $"s{Now}",
-            clientTs = Now - (count - i) * 5_000L, segmentStartTs = Now - (count - i + 1) * 5_000L,
-        }).ToList();
-        foreach (var chunk in pings.Chunk(100))
-            (await learner.PostAsJsonAsync("/api/v1/progress/batch", new { pings = chunk })).EnsureSuccessStatusCode();
-    }
+    private Task WatchAsync(HttpClient learner, string course, string lecture, int from, int to) =>
+        learner.WatchAsync(Now, course, lecture, from, to);
 
     private void At(int month, int day, int hour, int minute = 0) => _clock.SetUtcNow(new DateTimeOffset(2026, month, day, hour, minute, 0, TimeSpan.Zero));
 
@@ -64,13 +49,13 @@ public sealed class LearnerAnalyticsApiTests : IAsyncLifetime
         At(3, 10, 15);                 // Tuesday 10 March
         await WatchAsync(learner, course, "l1", 210, 270);
 
-        var before = await GetAsync(learner, "/api/v1/stats/weekly?weeks=2");
+        var before = await learner.GetOkJsonAsync("/api/v1/stats/weekly?weeks=2");
         await _app.FlushAsync();
-        var after = await GetAsync(learner, "/api/v1/stats/weekly?weeks=2");
+        var after = await learner.GetOkJsonAsync("/api/v1/stats/weekly?weeks=2");
 
         Assert.Equal(before.GetRawText(), after.GetRawText());
         Assert.Equal([("2026-03-02", 90.0, 1, 0, -30.0, 0, 0), ("2026-03-09", 120.0, 2, 1, 30.0, 1, 1)], Weeks(before));
-        Assert.Equal(12, (await GetAsync(learner, "/api/v1/stats/weekly")).GetArrayLength());
+        Assert.Equal(12, (await learner.GetOkJsonAsync("/api/v1/stats/weekly")).GetArrayLength());
     }
 
     [Fact]
@@ -84,7 +69,7 @@ public sealed class LearnerAnalyticsApiTests : IAsyncLifetime
         await WatchAsync(learner, course, "l1", 0, 100);
 
         Assert.Equal([("2026-03-02", 0.0, 0, 0, 0.0, 0, 0), ("2026-03-09", 100.0, 1, 0, 100.0, 1, 0)],
-            Weeks(await GetAsync(learner, "/api/v1/stats/weekly?weeks=2")));
+            Weeks(await learner.GetOkJsonAsync("/api/v1/stats/weekly?weeks=2")));
     }
 
     [Fact]
@@ -100,8 +85,8 @@ public sealed class LearnerAnalyticsApiTests : IAsyncLifetime
 
         Assert.Equal(("UTC", "sunday"), (put.GetProperty("timeZone").GetString(), put.GetProperty("weekStart").GetString()));
         Assert.Equal([("2026-03-01", 0.0, 0, 0, 0.0, 0, 0), ("2026-03-08", 100.0, 1, 0, 100.0, 1, 0)],
-            Weeks(await GetAsync(learner, "/api/v1/stats/weekly?weeks=2")));
-        Assert.Equal("sunday", (await GetAsync(learner, "/api/v1/me/export")).GetProperty("settings").GetProperty("weekStart").GetString());
+            Weeks(await learner.GetOkJsonAsync("/api/v1/stats/weekly?weeks=2")));
+        Assert.Equal("sunday", (await learner.GetOkJsonAsync("/api/v1/me/export")).GetProperty("settings").GetProperty("weekStart").GetString());
     }
 
     [Fact]
@@ -113,7 +98,7 @@ public sealed class LearnerAnalyticsApiTests : IAsyncLifetime
             .AssertProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.Equal(["weekStart"], problem.ErrorFields());
-        var settings = await GetAsync(learner, "/api/v1/me/settings");
+        var settings = await learner.GetOkJsonAsync("/api/v1/me/settings");
         Assert.Equal(("UTC", "monday"), (settings.GetProperty("timeZone").GetString(), settings.GetProperty("weekStart").GetString()));
     }
 
@@ -149,11 +134,11 @@ public sealed class LearnerAnalyticsApiTests : IAsyncLifetime
         At(3, 13, 12);
         await WatchAsync(learner, course, "l1", 300, 600);
 
-        var estimate = Assert.Single((await GetAsync(learner, "/api/v1/stats/course-estimates")).EnumerateArray());
+        var estimate = Assert.Single((await learner.GetOkJsonAsync("/api/v1/stats/course-estimates")).EnumerateArray());
         await _app.FlushAsync();
-        var idleEstimate = Assert.Single((await GetAsync(idle, "/api/v1/stats/course-estimates")).EnumerateArray());
+        var idleEstimate = Assert.Single((await idle.GetOkJsonAsync("/api/v1/stats/course-estimates")).EnumerateArray());
 
-        Assert.Equal(estimate.GetRawText(), Assert.Single((await GetAsync(learner, "/api/v1/stats/course-estimates")).EnumerateArray()).GetRawText());
+        Assert.Equal(estimate.GetRawText(), Assert.Single((await learner.GetOkJsonAsync("/api/v1/stats/course-estimates")).EnumerateArray()).GetRawText());
         // l1 complete, l2 left: 600 s; 600 s played in the last 28 days over 2 active days.
         Assert.Equal((course, 50.0, 600.0, 300.0, "2026-04-10"), (estimate.GetProperty("courseId").GetString(), estimate.GetProperty("progress").GetDouble(),
             estimate.GetProperty("remainingSeconds").GetDouble(), estimate.GetProperty("paceSecondsPerActiveDay").GetDouble(),
@@ -176,7 +161,7 @@ public sealed class LearnerAnalyticsApiTests : IAsyncLifetime
         }
         At(3, 7, 12);
 
-        var days = (await GetAsync(learner, "/api/v1/progress/heatmap/data?days=7")).EnumerateArray().ToList();
+        var days = (await learner.GetOkJsonAsync("/api/v1/progress/heatmap/data?days=7")).EnumerateArray().ToList();
 
         Assert.Equal([0, 1, 2, 3, 4, 4, 0], days.Select(d => d.GetProperty("level").GetInt32()));
     }

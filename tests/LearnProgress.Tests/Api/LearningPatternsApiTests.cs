@@ -23,25 +23,7 @@ public sealed class LearningPatternsApiTests : IAsyncLifetime
 
     private void At(int month, int day, int hour, int minute = 0) => _clock.SetUtcNow(new DateTimeOffset(2026, month, day, hour, minute, 0, TimeSpan.Zero));
 
-    /// <summary>Playback of [from, to) in 5-second pings ending at the clock's now.</summary>
-    internal static async Task WatchAsync(HttpClient learner, long now, string course, string lecture, int from, int to)
-    {
-        var count = (to - from) / 5;
-        var pings = Enumerable.Range(1, count).Select(i => new
-        {
-            courseId = course, lectureId = lecture, segmentStart = from + (i - 1) * 5, watchTime = from + i * 5, sessionId = $"s{now}",
-            clientTs = now - (count - i) * 5_000L, segmentStartTs = now - (count - i + 1) * 5_000L,
-        }).ToList();
-        foreach (var chunk in pings.Chunk(100))
-            (await learner.PostAsJsonAsync("/api/v1/progress/batch", new { pings = chunk })).EnsureSuccessStatusCode();
-    }
 
-    private static async Task<JsonElement> GetAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.JsonAsync();
-    }
 
     private static double[] Numbers(JsonElement array) => array.EnumerateArray().Select(e => e.GetDouble()).ToArray();
 
@@ -53,17 +35,17 @@ public sealed class LearningPatternsApiTests : IAsyncLifetime
         (await learner.PutAsJsonAsync("/api/v1/me/settings", new { timeZone = "Europe/Paris" })).EnsureSuccessStatusCode();
 
         At(3, 3, 9, 10);               // Tuesday 3 March, 10:00–10:10 in Paris
-        await WatchAsync(learner, Now, course, "l1", 0, 600);
+        await learner.WatchAsync(Now, course, "l1", 0, 600);
         await _app.FlushAsync();
         At(3, 3, 9, 35);               // 10:30–10:35: 20 minutes later, the same session
-        await WatchAsync(learner, Now, course, "l1", 600, 900);
+        await learner.WatchAsync(Now, course, "l1", 600, 900);
         At(3, 5, 19, 0);               // Thursday 5 March, 19:55–20:00 in Paris
-        await WatchAsync(learner, Now, course, "l2", 0, 300);
+        await learner.WatchAsync(Now, course, "l2", 0, 300);
         At(3, 12, 12);                 // Thursday 12 March: the 14-day window touches three weeks, one of them active
 
-        var before = await GetAsync(learner, "/api/v1/stats/patterns?days=14");
+        var before = await learner.GetOkJsonAsync("/api/v1/stats/patterns?days=14");
         await _app.FlushAsync();
-        var after = await GetAsync(learner, "/api/v1/stats/patterns?days=14");
+        var after = await learner.GetOkJsonAsync("/api/v1/stats/patterns?days=14");
 
         Assert.Equal(before.GetRawText(), after.GetRawText());
         var hours = Numbers(before.GetProperty("hours"));
@@ -77,8 +59,8 @@ public sealed class LearningPatternsApiTests : IAsyncLifetime
         Assert.Equal((2, 1200.0, 1200.0), (sessions.GetProperty("count").GetInt32(), sessions.GetProperty("meanSeconds").GetDouble(),
             sessions.GetProperty("medianSeconds").GetDouble()));
         Assert.Equal(0.333, before.GetProperty("consistency").GetDouble());
-        Assert.Equal(0, (await GetAsync(learner, "/api/v1/stats/patterns?days=5")).GetProperty("hours").EnumerateArray().Sum(e => e.GetDouble()));
-        Assert.Equal(1200, Numbers((await GetAsync(learner, "/api/v1/stats/patterns")).GetProperty("hours")).Sum());
+        Assert.Equal(0, (await learner.GetOkJsonAsync("/api/v1/stats/patterns?days=5")).GetProperty("hours").EnumerateArray().Sum(e => e.GetDouble()));
+        Assert.Equal(1200, Numbers((await learner.GetOkJsonAsync("/api/v1/stats/patterns")).GetProperty("hours")).Sum());
     }
 
     [Fact]
@@ -87,9 +69,9 @@ public sealed class LearningPatternsApiTests : IAsyncLifetime
         var course = await _app.CreateCourseAsync(600);
         using var other = _app.Learner(Unique.Id("other"));
         using var learner = _app.Learner(_user);
-        await WatchAsync(other, Now, course, "l1", 0, 300);
+        await other.WatchAsync(Now, course, "l1", 0, 300);
 
-        var patterns = await GetAsync(learner, "/api/v1/stats/patterns?days=1");
+        var patterns = await learner.GetOkJsonAsync("/api/v1/stats/patterns?days=1");
 
         Assert.Equal(0, Numbers(patterns.GetProperty("hours")).Sum());
         Assert.Equal(0, patterns.GetProperty("sessions").GetProperty("count").GetInt32());

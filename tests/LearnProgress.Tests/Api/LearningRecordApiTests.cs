@@ -32,12 +32,6 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
     private long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
     private List<LectureCompleted> EventsFor(string user) { lock (_events) return _events.Where(e => e.UserId == user).ToList(); }
 
-    private static async Task<JsonElement> GetAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.JsonAsync();
-    }
 
     /// <summary>A playback session watching [from, to) in 5-second pings that end at the clock's now.</summary>
     private async Task WatchAsync(HttpClient learner, string course, string lecture, int from, int to, string session)
@@ -68,12 +62,12 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
         Assert.Equal("completed", (await first.JsonAsync()).GetProperty("message").GetString());
         Assert.Single(EventsFor(_user));
-        var progress = await GetAsync(learner, $"/api/v1/progress/{course}");
+        var progress = await learner.GetOkJsonAsync($"/api/v1/progress/{course}");
         Assert.Equal(["l1"], progress.GetProperty("completedLectures").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(50.0, progress.GetProperty("completionPercentage").GetDouble());
-        var stats = await GetAsync(learner, "/api/v1/stats/student");
+        var stats = await learner.GetOkJsonAsync("/api/v1/stats/student");
         Assert.Equal((1, 1), (stats.GetProperty("totalCompleted").GetInt32(), stats.GetProperty("currentStreak").GetInt32()));
-        var today = (await GetAsync(learner, "/api/v1/progress/heatmap/data?days=1"))[0];
+        var today = (await learner.GetOkJsonAsync("/api/v1/progress/heatmap/data?days=1"))[0];
         Assert.Equal(("2026-01-31", 1), (today.GetProperty("date").GetString(), today.GetProperty("count").GetInt32()));
     }
 
@@ -87,7 +81,7 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
 
         await response.AssertProblemAsync(HttpStatusCode.NotFound);
         Assert.Empty(EventsFor(_user));
-        Assert.Equal(0, (await GetAsync(learner, "/api/v1/stats/student")).GetProperty("totalCompleted").GetInt32());
+        Assert.Equal(0, (await learner.GetOkJsonAsync("/api/v1/stats/student")).GetProperty("totalCompleted").GetInt32());
     }
 
     [Fact]
@@ -98,7 +92,7 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
 
         await WatchAsync(learner, course, "l1", 0, 90, "play-1");
 
-        var before = await GetAsync(learner, $"/api/v1/progress/{course}");
+        var before = await learner.GetOkJsonAsync($"/api/v1/progress/{course}");
         var lecture = before.GetProperty("lectures").GetProperty("l1");
         Assert.Equal((0.9, true), (lecture.GetProperty("coverage").GetDouble(), lecture.GetProperty("completed").GetBoolean()));
         Assert.Equal(50.0, before.GetProperty("completionPercentage").GetDouble());
@@ -106,13 +100,13 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
         await _app.FlushAsync();
         await _app.FlushAsync();
 
-        var after = await GetAsync(learner, $"/api/v1/progress/{course}");
+        var after = await learner.GetOkJsonAsync($"/api/v1/progress/{course}");
         Assert.Equal(before.GetRawText(), after.GetRawText());
         Assert.Single(EventsFor(_user));
-        var stats = await GetAsync(learner, "/api/v1/stats/student");
+        var stats = await learner.GetOkJsonAsync("/api/v1/stats/student");
         Assert.Equal(1, stats.GetProperty("totalCompleted").GetInt32());
         Assert.Equal(90, stats.GetProperty("totalWatchSeconds").GetDouble());
-        var course1 = Assert.Single((await GetAsync(learner, "/api/v1/stats/course-progress")).EnumerateArray());
+        var course1 = Assert.Single((await learner.GetOkJsonAsync("/api/v1/stats/course-progress")).EnumerateArray());
         Assert.Equal((course, 50.0), (course1.GetProperty("courseId").GetString(), course1.GetProperty("progress").GetDouble()));
     }
 
@@ -132,11 +126,11 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
         }
 
         var before = await FiguresAsync(learner, course);
-        var lecture = (await GetAsync(learner, $"/api/v1/progress/{course}")).GetProperty("lectures").GetProperty("l1");
+        var lecture = (await learner.GetOkJsonAsync($"/api/v1/progress/{course}")).GetProperty("lectures").GetProperty("l1");
         Assert.Equal((1.0, true), (lecture.GetProperty("coverage").GetDouble(), lecture.GetProperty("completed").GetBoolean()));
-        var today = (await GetAsync(learner, "/api/v1/progress/heatmap/data?days=1"))[0];
+        var today = (await learner.GetOkJsonAsync("/api/v1/progress/heatmap/data?days=1"))[0];
         Assert.Equal(("2026-01-31", 120.0, 1), (today.GetProperty("date").GetString(), today.GetProperty("seconds").GetDouble(), today.GetProperty("count").GetInt32()));
-        var stats = await GetAsync(learner, "/api/v1/stats/student");
+        var stats = await learner.GetOkJsonAsync("/api/v1/stats/student");
         Assert.Equal((1, 1, 120.0), (stats.GetProperty("totalCompleted").GetInt32(), stats.GetProperty("currentStreak").GetInt32(), stats.GetProperty("totalWatchSeconds").GetDouble()));
 
         await _app.FlushAsync();
@@ -159,7 +153,7 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
             (await learner.PostAsJsonAsync("/api/v1/progress/save", new { courseId = course, lectureId = "l2", watchTime = at })).EnsureSuccessStatusCode();
         }
 
-        var lectures = (await GetAsync(learner, $"/api/v1/progress/{course}")).GetProperty("lectures");
+        var lectures = (await learner.GetOkJsonAsync($"/api/v1/progress/{course}")).GetProperty("lectures");
         Assert.InRange(lectures.GetProperty("l1").GetProperty("coverage").GetDouble(), 0.666, 0.667);   // 30 s of 45
         Assert.False(lectures.GetProperty("l1").GetProperty("completed").GetBoolean());
         Assert.Equal((0.3, false), (lectures.GetProperty("l2").GetProperty("coverage").GetDouble(), lectures.GetProperty("l2").GetProperty("completed").GetBoolean()));
@@ -169,10 +163,10 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
 
     /// <summary>Every figure the learner can read, as the API answers it.</summary>
     private static async Task<string> FiguresAsync(HttpClient learner, string course) => string.Join("\n",
-        (await GetAsync(learner, $"/api/v1/progress/{course}")).GetRawText(),
-        (await GetAsync(learner, "/api/v1/progress/heatmap/data?days=3")).GetRawText(),
-        (await GetAsync(learner, "/api/v1/stats/student")).GetRawText(),
-        (await GetAsync(learner, "/api/v1/stats/course-progress")).GetRawText());
+        (await learner.GetOkJsonAsync($"/api/v1/progress/{course}")).GetRawText(),
+        (await learner.GetOkJsonAsync("/api/v1/progress/heatmap/data?days=3")).GetRawText(),
+        (await learner.GetOkJsonAsync("/api/v1/stats/student")).GetRawText(),
+        (await learner.GetOkJsonAsync("/api/v1/stats/course-progress")).GetRawText());
 
     [Theory]
     [InlineData(true)]
@@ -196,9 +190,9 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
 
         var expected = await FiguresAsync(inOrder, course);
         Assert.Equal(expected, await FiguresAsync(shuffled, course));
-        var lecture = (await GetAsync(shuffled, $"/api/v1/progress/{course}")).GetProperty("lectures").GetProperty("l1");
+        var lecture = (await shuffled.GetOkJsonAsync($"/api/v1/progress/{course}")).GetProperty("lectures").GetProperty("l1");
         Assert.Equal((1.0, true), (lecture.GetProperty("coverage").GetDouble(), lecture.GetProperty("completed").GetBoolean()));
-        Assert.Equal(300, (await GetAsync(shuffled, "/api/v1/stats/student")).GetProperty("totalWatchSeconds").GetDouble());
+        Assert.Equal(300, (await shuffled.GetOkJsonAsync("/api/v1/stats/student")).GetProperty("totalWatchSeconds").GetDouble());
 
         await _app.FlushAsync();
         Assert.Equal(expected, await FiguresAsync(inOrder, course));
@@ -218,12 +212,12 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
         var after = await FiguresAsync(learner, course);
 
         Assert.Equal(before, after);
-        var stats = await GetAsync(learner, "/api/v1/stats/student");
+        var stats = await learner.GetOkJsonAsync("/api/v1/stats/student");
         Assert.Equal((1, 95.0, 1), (stats.GetProperty("totalCompleted").GetInt32(), stats.GetProperty("totalWatchSeconds").GetDouble(),
             stats.GetProperty("currentStreak").GetInt32()));
-        var today = (await GetAsync(learner, "/api/v1/progress/heatmap/data?days=1"))[0];
+        var today = (await learner.GetOkJsonAsync("/api/v1/progress/heatmap/data?days=1"))[0];
         Assert.Equal(2, today.GetProperty("count").GetInt32());   // the mark and the completion
-        Assert.Equal(50.0, (await GetAsync(learner, "/api/v1/stats/course-progress"))[0].GetProperty("progress").GetDouble());
+        Assert.Equal(50.0, (await learner.GetOkJsonAsync("/api/v1/stats/course-progress"))[0].GetProperty("progress").GetDouble());
         Assert.Single(EventsFor(_user));
     }
 
@@ -235,9 +229,9 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
         foreach (var (lecture, tab) in new[] { ("l1", "tab-1"), ("l2", "tab-2") })
             await WatchAsync(learner, course, lecture, 0, 60, tab);
 
-        var stats = await GetAsync(learner, "/api/v1/stats/student");
+        var stats = await learner.GetOkJsonAsync("/api/v1/stats/student");
         Assert.Equal(60, stats.GetProperty("totalWatchSeconds").GetDouble());
-        var progress = (await GetAsync(learner, $"/api/v1/progress/{course}")).GetProperty("lectures");
+        var progress = (await learner.GetOkJsonAsync($"/api/v1/progress/{course}")).GetProperty("lectures");
         Assert.Equal((0.2, 0.2), (progress.GetProperty("l1").GetProperty("coverage").GetDouble(), progress.GetProperty("l2").GetProperty("coverage").GetDouble()));
     }
 
@@ -256,7 +250,7 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
         (await MarkAsync("tap-7f3a")).EnsureSuccessStatusCode();
         await (await MarkAsync("not a key")).AssertProblemAsync(HttpStatusCode.BadRequest);
 
-        Assert.Equal(1, (await GetAsync(learner, "/api/v1/progress/heatmap/data?days=1"))[0].GetProperty("count").GetInt32());
+        Assert.Equal(1, (await learner.GetOkJsonAsync("/api/v1/progress/heatmap/data?days=1"))[0].GetProperty("count").GetInt32());
     }
 
     [Fact]
@@ -270,7 +264,7 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
             new { courseId = course, lectureId = "l1", segmentStart = 595, watchTime = 600, sessionId = "s", clientTs = Now + 1_000 })).EnsureSuccessStatusCode();
         await _app.FlushAsync();
 
-        var lecture = (await GetAsync(learner, $"/api/v1/progress/{course}")).GetProperty("lectures").GetProperty("l1");
+        var lecture = (await learner.GetOkJsonAsync($"/api/v1/progress/{course}")).GetProperty("lectures").GetProperty("l1");
         Assert.False(lecture.GetProperty("completed").GetBoolean());
         Assert.Equal(600, lecture.GetProperty("furthest").GetDouble());
         Assert.Empty(EventsFor(_user));
@@ -286,7 +280,7 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
         (await learner.PostAsJsonAsync("/api/v1/progress/save",
             new { courseId = course, lectureId = "l1", segmentStart = 10, watchTime = 600, sessionId = "s", clientTs = Now + 10_000, segmentStartTs = Now })).EnsureSuccessStatusCode();
 
-        var lecture = (await GetAsync(learner, $"/api/v1/progress/{course}")).GetProperty("lectures").GetProperty("l1");
+        var lecture = (await learner.GetOkJsonAsync($"/api/v1/progress/{course}")).GetProperty("lectures").GetProperty("l1");
         Assert.False(lecture.GetProperty("completed").GetBoolean());
         Assert.InRange(lecture.GetProperty("coverage").GetDouble(), 0.04, 0.06);  // 10 s watched + 20 s allowed of 600
     }
@@ -297,18 +291,18 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
         var course = await _app.CreateCourseAsync(600, 600, 600);
         using var learner = _app.Learner(_user);
         await learner.PostAsJsonAsync("/api/v1/progress/complete", new { courseId = course, lectureId = "l1" });
-        Assert.Equal(33.3, (await GetAsync(learner, $"/api/v1/progress/{course}")).GetProperty("completionPercentage").GetDouble());
+        Assert.Equal(33.3, (await learner.GetOkJsonAsync($"/api/v1/progress/{course}")).GetProperty("completionPercentage").GetDouble());
         using var admin = _app.Admin();
 
         (await admin.DeleteAsync($"/api/v1/courses/{course}/lectures/l3")).EnsureSuccessStatusCode();
-        Assert.Equal(50.0, (await GetAsync(learner, $"/api/v1/progress/{course}")).GetProperty("completionPercentage").GetDouble());
-        Assert.Equal(50.0, (await GetAsync(learner, "/api/v1/stats/course-progress"))[0].GetProperty("progress").GetDouble());
+        Assert.Equal(50.0, (await learner.GetOkJsonAsync($"/api/v1/progress/{course}")).GetProperty("completionPercentage").GetDouble());
+        Assert.Equal(50.0, (await learner.GetOkJsonAsync("/api/v1/stats/course-progress"))[0].GetProperty("progress").GetDouble());
 
         (await admin.DeleteAsync($"/api/v1/courses/{course}/lectures/l1")).EnsureSuccessStatusCode();
-        var progress = await GetAsync(learner, $"/api/v1/progress/{course}");
+        var progress = await learner.GetOkJsonAsync($"/api/v1/progress/{course}");
         Assert.Equal(0.0, progress.GetProperty("completionPercentage").GetDouble());
         Assert.Empty(progress.GetProperty("completedLectures").EnumerateArray());
-        Assert.Equal(0.0, (await GetAsync(learner, "/api/v1/stats/course-progress"))[0].GetProperty("progress").GetDouble());
+        Assert.Equal(0.0, (await learner.GetOkJsonAsync("/api/v1/stats/course-progress"))[0].GetProperty("progress").GetDouble());
     }
 
     [Fact]
@@ -318,8 +312,8 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
         using var learner = _app.Learner(_user);
         await learner.PostAsync("/api/v1/progress/heatmap/mark", null);
 
-        var year = (await GetAsync(learner, "/api/v1/progress/heatmap/data")).EnumerateArray().ToList();
-        var week = (await GetAsync(learner, "/api/v1/progress/heatmap/data?days=7")).EnumerateArray().ToList();
+        var year = (await learner.GetOkJsonAsync("/api/v1/progress/heatmap/data")).EnumerateArray().ToList();
+        var week = (await learner.GetOkJsonAsync("/api/v1/progress/heatmap/data?days=7")).EnumerateArray().ToList();
 
         Assert.Equal(365, year.Count);
         Assert.Equal(("2025-02-01", "2026-01-31"), (year[0].GetProperty("date").GetString(), year[^1].GetProperty("date").GetString()));
@@ -328,7 +322,7 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
         Assert.All(week, d => Assert.Equal(0, d.GetProperty("seconds").GetDouble()));
         await (await learner.GetAsync("/api/v1/progress/heatmap/data?days=0")).AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await learner.GetAsync("/api/v1/progress/heatmap/data?days=367")).AssertProblemAsync(HttpStatusCode.BadRequest);
-        Assert.Equal(366, (await GetAsync(learner, "/api/v1/progress/heatmap/data?days=366")).GetArrayLength());
+        Assert.Equal(366, (await learner.GetOkJsonAsync("/api/v1/progress/heatmap/data?days=366")).GetArrayLength());
     }
 
     [Theory]
@@ -342,13 +336,13 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
         using var learner = _app.Learner(_user);
         var put = await learner.PutAsJsonAsync("/api/v1/me/settings", new { timeZone = zone });
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        Assert.Equal(zone, (await GetAsync(learner, "/api/v1/me/settings")).GetProperty("timeZone").GetString());
+        Assert.Equal(zone, (await learner.GetOkJsonAsync("/api/v1/me/settings")).GetProperty("timeZone").GetString());
 
         await WatchAsync(learner, course, "l1", 0, 90, "s");
 
-        var last = (await GetAsync(learner, "/api/v1/progress/heatmap/data?days=3")).EnumerateArray().Last();
+        var last = (await learner.GetOkJsonAsync("/api/v1/progress/heatmap/data?days=3")).EnumerateArray().Last();
         Assert.Equal((today, 90.0), (last.GetProperty("date").GetString(), last.GetProperty("seconds").GetDouble()));
-        Assert.Equal(today, (await GetAsync(learner, "/api/v1/stats/student")).GetProperty("lastActiveDate").GetString());
+        Assert.Equal(today, (await learner.GetOkJsonAsync("/api/v1/stats/student")).GetProperty("lastActiveDate").GetString());
     }
 
     [Theory]
@@ -360,7 +354,7 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
         using var learner = _app.Learner(_user);
         var response = await learner.PutAsJsonAsync("/api/v1/me/settings", new { timeZone = zone });
         Assert.Contains("timeZone", (await response.AssertProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
-        Assert.Equal("UTC", (await GetAsync(learner, "/api/v1/me/settings")).GetProperty("timeZone").GetString());
+        Assert.Equal("UTC", (await learner.GetOkJsonAsync("/api/v1/me/settings")).GetProperty("timeZone").GetString());
     }
 
     [Fact]
@@ -374,11 +368,11 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
             _clock.Advance(TimeSpan.FromDays(1));
         }
         // Now 2026-02-02: today not active yet, the streak ending yesterday still counts.
-        var stats = await GetAsync(learner, "/api/v1/stats/student");
+        var stats = await learner.GetOkJsonAsync("/api/v1/stats/student");
         Assert.Equal((3, 3, "2026-02-01"), (stats.GetProperty("currentStreak").GetInt32(), stats.GetProperty("longestStreak").GetInt32(), stats.GetProperty("lastActiveDate").GetString()));
 
         _clock.Advance(TimeSpan.FromDays(1));
-        stats = await GetAsync(learner, "/api/v1/stats/student");
+        stats = await learner.GetOkJsonAsync("/api/v1/stats/student");
         Assert.Equal((0, 3), (stats.GetProperty("currentStreak").GetInt32(), stats.GetProperty("longestStreak").GetInt32()));
     }
 
@@ -393,7 +387,7 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
             _clock.SetUtcNow(start.AddDays(offset));
             (await learner.PostAsync("/api/v1/progress/heatmap/mark", null)).EnsureSuccessStatusCode();
         }
-        Assert.Equal(2, (await GetAsync(learner, "/api/v1/stats/student")).GetProperty("currentStreak").GetInt32());
+        Assert.Equal(2, (await learner.GetOkJsonAsync("/api/v1/stats/student")).GetProperty("currentStreak").GetInt32());
 
         // The session of the 27th, queued offline, arrives on the 29th.
         var played = start.AddDays(2).ToUnixTimeMilliseconds();
@@ -404,13 +398,13 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
         }).ToArray();
         (await learner.PostAsJsonAsync("/api/v1/progress/batch", new { pings = offline })).EnsureSuccessStatusCode();
 
-        var buffered = await GetAsync(learner, "/api/v1/stats/student");
+        var buffered = await learner.GetOkJsonAsync("/api/v1/stats/student");
         await _app.FlushAsync();
-        var flushed = await GetAsync(learner, "/api/v1/stats/student");
+        var flushed = await learner.GetOkJsonAsync("/api/v1/stats/student");
         foreach (var stats in new[] { buffered, flushed })
             Assert.Equal((5, 5), (stats.GetProperty("currentStreak").GetInt32(), stats.GetProperty("longestStreak").GetInt32()));
         Assert.Equal(75, flushed.GetProperty("totalWatchSeconds").GetDouble());
-        var heatmap = (await GetAsync(learner, "/api/v1/progress/heatmap/data?days=5")).EnumerateArray().ToList();
+        var heatmap = (await learner.GetOkJsonAsync("/api/v1/progress/heatmap/data?days=5")).EnumerateArray().ToList();
         Assert.Equal(75, heatmap[2].GetProperty("seconds").GetDouble());
     }
 
@@ -428,11 +422,11 @@ public sealed class LearningRecordApiTests : IAsyncLifetime
                 await WatchAsync(learner, course, "l2", 0, 60, $"s{i}");
             }
             await _app.FlushAsync();
-            await GetAsync(learner, "/api/v1/stats/student");   // warms the learner's zone
+            await learner.GetOkJsonAsync("/api/v1/stats/student");   // warms the learner's zone
             var before = _app.StoreCalls;
-            await GetAsync(learner, "/api/v1/stats/course-progress");
+            await learner.GetOkJsonAsync("/api/v1/stats/course-progress");
             var middle = _app.StoreCalls;
-            await GetAsync(learner, "/api/v1/stats/student");
+            await learner.GetOkJsonAsync("/api/v1/stats/student");
             return (middle - before, _app.StoreCalls - middle);
         }
 

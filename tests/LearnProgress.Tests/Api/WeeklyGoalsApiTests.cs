@@ -22,36 +22,22 @@ public sealed class WeeklyGoalsApiTests : IAsyncLifetime
 
     private long Now => _clock.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private static async Task<JsonElement> GetAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.JsonAsync();
-    }
 
-    private async Task WatchAsync(HttpClient learner, string course, string lecture, int from, int to)
-    {
-        var count = (to - from) / 5;
-        var pings = Enumerable.Range(1, count).Select(i => new
-        {
-            courseId = course, lectureId = lecture, segmentStart = from + (i - 1) * 5, watchTime = from + i * 5, sessionId = $"s{Now}",
-            clientTs = Now - (count - i) * 5_000L, segmentStartTs = Now - (count - i + 1) * 5_000L,
-        }).ToList();
-        foreach (var chunk in pings.Chunk(100))
-            (await learner.PostAsJsonAsync("/api/v1/progress/batch", new { pings = chunk })).EnsureSuccessStatusCode();
-    }
+    /// <summary>A playback session of [from, to) in 5-second pings ending at the clock's now.</summary>
+    private Task WatchAsync(HttpClient learner, string course, string lecture, int from, int to) =>
+        learner.WatchAsync(Now, course, lecture, from, to);
 
     [Fact]
     public async Task Settings_take_a_goal_return_it_and_a_goal_field_alone_keeps_the_zone()
     {
         using var learner = _app.Learner(_user);
-        var before = await GetAsync(learner, "/api/v1/me/settings");
+        var before = await learner.GetOkJsonAsync("/api/v1/me/settings");
         Assert.Equal((0, 0), (before.GetProperty("weeklyGoalMinutes").GetInt32(), before.GetProperty("weeklyGoalLectures").GetInt32()));
         (await learner.PutAsJsonAsync("/api/v1/me/settings", new { timeZone = "Europe/Paris" })).EnsureSuccessStatusCode();
 
         var put = await (await learner.PutAsJsonAsync("/api/v1/me/settings", new { weeklyGoalMinutes = 150 })).JsonAsync();
         var lectures = await (await learner.PutAsJsonAsync("/api/v1/me/settings", new { weeklyGoalLectures = 4 })).JsonAsync();
-        var read = await GetAsync(learner, "/api/v1/me/settings");
+        var read = await learner.GetOkJsonAsync("/api/v1/me/settings");
 
         Assert.Equal(("Europe/Paris", 150, 0), (put.GetProperty("timeZone").GetString(), put.GetProperty("weeklyGoalMinutes").GetInt32(),
             put.GetProperty("weeklyGoalLectures").GetInt32()));
@@ -69,14 +55,14 @@ public sealed class WeeklyGoalsApiTests : IAsyncLifetime
         using var learner = _app.Learner(_user);
         (await learner.PutAsJsonAsync("/api/v1/me/settings", new { timeZone = "Europe/Paris", weeklyGoalMinutes = 60, weeklyGoalLectures = 2 }))
             .EnsureSuccessStatusCode();
-        var before = await GetAsync(learner, "/api/v1/me/settings");
+        var before = await learner.GetOkJsonAsync("/api/v1/me/settings");
 
         var problem = await (await learner.PutAsJsonAsync("/api/v1/me/settings",
             new { timeZone = "Asia/Tokyo", weekStart = "sunday", weeklyGoalMinutes = minutes, weeklyGoalLectures = lectures }))
             .AssertProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.Equal([field], problem.ErrorFields());
-        Assert.Equal(before.GetRawText(), (await GetAsync(learner, "/api/v1/me/settings")).GetRawText());
+        Assert.Equal(before.GetRawText(), (await learner.GetOkJsonAsync("/api/v1/me/settings")).GetRawText());
     }
 
     [Fact]
@@ -94,9 +80,9 @@ public sealed class WeeklyGoalsApiTests : IAsyncLifetime
         _clock.Advance(TimeSpan.FromMinutes(2));
         await WatchAsync(learner, course, "l2", 0, 60);
 
-        var before = await GetAsync(learner, "/api/v1/stats/weekly?weeks=3");
+        var before = await learner.GetOkJsonAsync("/api/v1/stats/weekly?weeks=3");
         await _app.FlushAsync();
-        var after = await GetAsync(learner, "/api/v1/stats/weekly?weeks=3");
+        var after = await learner.GetOkJsonAsync("/api/v1/stats/weekly?weeks=3");
 
         Assert.Equal(before.GetRawText(), after.GetRawText());
         var weeks = before.EnumerateArray().ToList();
@@ -121,7 +107,7 @@ public sealed class WeeklyGoalsApiTests : IAsyncLifetime
         (await learner.PutAsJsonAsync("/api/v1/me/settings", new { timeZone = "Pacific/Kiritimati", weekStart = "sunday", weeklyGoalLectures = 3 }))
             .EnsureSuccessStatusCode();
 
-        var week = (await GetAsync(learner, "/api/v1/stats/weekly?weeks=1"))[0];
+        var week = (await learner.GetOkJsonAsync("/api/v1/stats/weekly?weeks=1"))[0];
 
         Assert.Equal("2026-03-08", week.GetProperty("weekStart").GetString());
         Assert.Equal((3, 3, 0.0), (week.GetProperty("goal").GetProperty("daysLeft").GetInt32(), week.GetProperty("goal").GetProperty("lecturesLeft").GetInt32(),

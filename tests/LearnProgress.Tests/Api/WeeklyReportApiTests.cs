@@ -28,12 +28,6 @@ public sealed class WeeklyReportApiTests : IAsyncLifetime
 
     private void At(int month, int day, int hour, int minute = 0) => _clock.SetUtcNow(new DateTimeOffset(2026, month, day, hour, minute, 0, TimeSpan.Zero));
 
-    private static async Task<JsonElement> GetAsync(HttpClient client, string url)
-    {
-        var response = await client.GetAsync(url);
-        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.JsonAsync();
-    }
 
     /// <summary>
     /// In Paris: a week before (Wednesday 25 February, 2 minutes) and the week of 2 March: Tuesday 10 minutes completing
@@ -45,17 +39,17 @@ public sealed class WeeklyReportApiTests : IAsyncLifetime
         var learner = _app.Learner(_user);
         (await learner.PutAsJsonAsync("/api/v1/me/settings", new { timeZone = "Europe/Paris" })).EnsureSuccessStatusCode();
         At(2, 25, 9);
-        await LearningPatternsApiTests.WatchAsync(learner, Now, course, "l2", 0, 120);
+        await learner.WatchAsync(Now, course, "l2", 0, 120);
         At(3, 3, 9);
-        await LearningPatternsApiTests.WatchAsync(learner, Now, course, "l1", 0, 600);
+        await learner.WatchAsync(Now, course, "l1", 0, 600);
         await _app.FlushAsync();
         (await learner.GetAsync("/api/v1/achievements")).EnsureSuccessStatusCode();  // first-lecture, earned on 3 March
         At(3, 5, 9);
-        await LearningPatternsApiTests.WatchAsync(learner, Now, course, "l2", 120, 420);
+        await learner.WatchAsync(Now, course, "l2", 120, 420);
         At(3, 7, 9);
-        await LearningPatternsApiTests.WatchAsync(learner, Now, course, "l3", 0, 150);
+        await learner.WatchAsync(Now, course, "l3", 0, 150);
         At(3, 8, 9);
-        await LearningPatternsApiTests.WatchAsync(learner, Now, course, "l3", 150, 270);
+        await learner.WatchAsync(Now, course, "l3", 150, 270);
         At(3, 10, 12);
         return (learner, course);
     }
@@ -65,9 +59,9 @@ public sealed class WeeklyReportApiTests : IAsyncLifetime
     {
         var (learner, course) = await WeekAsync();
 
-        var report = await GetAsync(learner, "/api/v1/me/reports/weekly");
+        var report = await learner.GetOkJsonAsync("/api/v1/me/reports/weekly");
         await _app.FlushAsync();
-        var after = await GetAsync(learner, "/api/v1/me/reports/weekly?week=2026-03-02&format=json");
+        var after = await learner.GetOkJsonAsync("/api/v1/me/reports/weekly?week=2026-03-02&format=json");
 
         Assert.Equal(report.GetRawText(), after.GetRawText());
         Assert.Equal(("2026-03-02", "2026-03-08", "Europe/Paris"), (report.GetProperty("week").GetString(), report.GetProperty("weekEnd").GetString(),
@@ -88,7 +82,7 @@ public sealed class WeeklyReportApiTests : IAsyncLifetime
         var goals = report.GetProperty("goals");
         Assert.Equal((5, 30.0, 2), (goals.GetProperty("activeDays").GetInt32(), goals.GetProperty("minutes").GetDouble(), goals.GetProperty("lecturesCompleted").GetInt32()));
 
-        var earlier = await GetAsync(learner, "/api/v1/me/reports/weekly?week=2026-02-23");
+        var earlier = await learner.GetOkJsonAsync("/api/v1/me/reports/weekly?week=2026-02-23");
         Assert.Equal((2.0, 1), (earlier.GetProperty("summary").GetProperty("minutes").GetDouble(), earlier.GetProperty("summary").GetProperty("activeDays").GetInt32()));
     }
 
@@ -96,7 +90,7 @@ public sealed class WeeklyReportApiTests : IAsyncLifetime
     public async Task The_pdf_holds_the_numbers_of_the_json_as_extractable_text()
     {
         var (learner, _) = await WeekAsync();
-        var json = await GetAsync(learner, "/api/v1/me/reports/weekly?week=2026-03-02");
+        var json = await learner.GetOkJsonAsync("/api/v1/me/reports/weekly?week=2026-03-02");
 
         var response = await learner.GetAsync("/api/v1/me/reports/weekly?week=2026-03-02&format=pdf");
 
@@ -218,14 +212,14 @@ public sealed class WeeklyReportApiTests : IAsyncLifetime
             title = "Quiz 1", passPercent = 60, items = new[] { new { itemId = "i1", maxPoints = 1, skills = new[] { skill } } },
         })).EnsureSuccessStatusCode();
         using var learner = _app.Learner(_user);
-        await LearningPatternsApiTests.WatchAsync(learner, Now, course, "l1", 0, 200);
+        await learner.WatchAsync(Now, course, "l1", 0, 200);
         (await learner.PostAsJsonAsync("/api/v1/attempts", new
         {
             attemptId = "a1", courseId = course, quizId = "q1", startedAt = Now - 60_000, submittedAt = Now,
             items = new[] { new { itemId = "i1", points = 0 } },
         })).EnsureSuccessStatusCode();
 
-        var items = (await GetAsync(learner, "/api/v1/me/next")).GetProperty("items").EnumerateArray().ToList();
+        var items = (await learner.GetOkJsonAsync("/api/v1/me/next")).GetProperty("items").EnumerateArray().ToList();
 
         Assert.All(items, i => Assert.False(string.IsNullOrWhiteSpace(i.GetProperty("reason").GetString())));
         Assert.Equal(["continue", "review-skill", "milestone"], items.Select(i => i.GetProperty("kind").GetString()));
@@ -236,12 +230,12 @@ public sealed class WeeklyReportApiTests : IAsyncLifetime
         Assert.Equal("2026-02-26", items[2].GetProperty("estimatedDate").GetString());   // active today: the 7th day is in 6 days
 
         using var stranger = _app.Learner(Unique.Id("other"));
-        Assert.Equal(["milestone"], (await GetAsync(stranger, "/api/v1/me/next")).GetProperty("items").EnumerateArray()
+        Assert.Equal(["milestone"], (await stranger.GetOkJsonAsync("/api/v1/me/next")).GetProperty("items").EnumerateArray()
             .Select(i => i.GetProperty("kind").GetString()));
 
         // A weekly goal not met yet is one more milestone, dated by the week's last day.
         (await stranger.PutAsJsonAsync("/api/v1/me/settings", new { weeklyGoalMinutes = 30 })).EnsureSuccessStatusCode();
-        var goal = (await GetAsync(stranger, "/api/v1/me/next")).GetProperty("items").EnumerateArray().Last();
+        var goal = (await stranger.GetOkJsonAsync("/api/v1/me/next")).GetProperty("items").EnumerateArray().Last();
         Assert.Equal("milestone", goal.GetProperty("kind").GetString());
         Assert.Contains("30 more minutes", goal.GetProperty("reason").GetString());
         Assert.Contains("this week's goal", goal.GetProperty("reason").GetString());

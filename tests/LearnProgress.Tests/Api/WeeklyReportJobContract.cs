@@ -60,7 +60,7 @@ public abstract class WeeklyReportJobContract(AppMode mode) : IAsyncLifetime
         {
             using var learner = _app.Learner(user);
             (await learner.PutAsJsonAsync("/api/v1/me/settings", new { timeZone = zone })).EnsureSuccessStatusCode();
-            await LearningPatternsApiTests.WatchAsync(learner, Now, course, "l1", 0, seconds);
+            await learner.WatchAsync(Now, course, "l1", 0, seconds);
         }
         await _app.FlushAsync();
 

@@ -26,6 +26,28 @@ public static class Http
         return problem;
     }
 
+    /// <summary>GETs JSON and asserts a 2xx, showing the answer when it is not one.</summary>
+    public static async Task<JsonElement> GetOkJsonAsync(this HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url);
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.JsonAsync();
+    }
+
+    /// <summary>A playback session of [from, to) of a lecture in 5-second pings (segments, one session) ending at
+    /// <paramref name="now"/> (epoch ms), sent in batches.</summary>
+    public static async Task WatchAsync(this HttpClient learner, long now, string course, string lecture, int from, int to)
+    {
+        var count = (to - from) / 5;
+        var pings = Enumerable.Range(1, count).Select(i => new
+        {
+            courseId = course, lectureId = lecture, segmentStart = from + (i - 1) * 5, watchTime = from + i * 5, sessionId = $"s{now}",
+            clientTs = now - (count - i) * 5_000L, segmentStartTs = now - (count - i + 1) * 5_000L,
+        }).ToList();
+        foreach (var chunk in pings.Chunk(100))
+            (await learner.PostAsJsonAsync("/api/v1/progress/batch", new { pings = chunk })).EnsureSuccessStatusCode();
+    }
+
     public static IEnumerable<string> ErrorFields(this JsonElement problem) =>
         problem.TryGetProperty("errors", out var errors) ? errors.EnumerateObject().Select(p => p.Name) : [];
 }
