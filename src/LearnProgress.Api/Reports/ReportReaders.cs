@@ -1,9 +1,11 @@
 using LearnProgress.Api.Achievements;
+using LearnProgress.Api.Certifications;
 using LearnProgress.Api.Learners;
 using LearnProgress.Core;
 using LearnProgress.Core.Achievements;
 using LearnProgress.Core.Analytics;
 using LearnProgress.Core.Assessments;
+using LearnProgress.Core.Certifications;
 using LearnProgress.Core.Goals;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Record;
@@ -13,7 +15,7 @@ namespace LearnProgress.Api.Reports;
 /// <summary>Gathers what next steps are decided from, through the merged record, and asks the rule.</summary>
 public sealed class NextStepsReader(
     LearningRecord record, LearnerZones zones, IAssessmentStore assessments, AchievementService achievements, ILearnerSettings settings,
-    TimeProvider time)
+    ICertificationStore certifications, CertificationStandings standings, TimeProvider time)
 {
     public async Task<IReadOnlyList<NextStep>> ReadAsync(string userId, CancellationToken ct)
     {
@@ -32,7 +34,20 @@ public sealed class NextStepsReader(
         var progress = await achievements.EvaluateAsync(userId, ct);
         return NextSteps.Plan(new NextStepsInput(courses, skills, names, quizzes, student.CurrentStreak, student.LastActiveDate == today,
             progress.Where(p => p.Earned is not null).Select(p => p.Earned!).ToList(), progress.Select(p => p.Rule).ToList(), today,
-            await ThisWeeksGoalAsync(userId, zone, today, ct)));
+            await ThisWeeksGoalAsync(userId, zone, today, ct), await UnheldCertificationsAsync(userId, ct)));
+    }
+
+    private async Task<IReadOnlyList<CertificationStanding>> UnheldCertificationsAsync(string userId, CancellationToken ct)
+    {
+        var all = await certifications.ListCertificationsAsync(ct);
+        if (all.Count == 0) return [];
+        var now = time.GetUtcNow();
+        var held = (await certifications.ReadLearnerCredentialsAsync(userId, ct)).Where(c => c.IsCurrent(now))
+            .Select(c => c.CertificationId).ToHashSet(StringComparer.Ordinal);
+        var open = all.Where(c => !held.Contains(c.Id)).ToList();
+        if (open.Count == 0) return [];
+        var standing = await standings.ReadAsync(userId, open, ct);
+        return open.Select(c => new CertificationStanding(c.Id, c.Title, Eligibility.Evaluate(c, standing))).ToList();
     }
 
     private async Task<WeekGoalProgress?> ThisWeeksGoalAsync(string userId, TimeZoneInfo zone, DateOnly today, CancellationToken ct)

@@ -2,6 +2,7 @@ using System.Globalization;
 using LearnProgress.Core.Achievements;
 using LearnProgress.Core.Assessments;
 using LearnProgress.Core.Catalog;
+using LearnProgress.Core.Certifications;
 using LearnProgress.Core.Goals;
 using LearnProgress.Core.Progress;
 
@@ -27,7 +28,10 @@ public sealed record NextStep(
     string Kind, string Reason,
     string? CourseId = null, string? LectureId = null, double? Position = null,
     string? SkillId = null, double? Mastery = null, IReadOnlyList<QuizRef>? Quizzes = null,
-    string? AchievementId = null, DateOnly? EstimatedDate = null);
+    string? AchievementId = null, DateOnly? EstimatedDate = null, string? CertificationId = null);
+
+/// <summary>A certification the learner holds no current credential for, with where the learner stands.</summary>
+public sealed record CertificationStanding(string CertificationId, string Title, CertificationProgress Progress);
 
 /// <summary>A course the learner touched, with the merged progress of its lectures.</summary>
 public sealed record CourseState(Course Course, IReadOnlyDictionary<string, LectureProgress> Lectures);
@@ -43,7 +47,8 @@ public sealed record NextStepsInput(
     IReadOnlyCollection<EarnedAchievement> Earned,
     IReadOnlyList<AchievementRule> Rules,
     DateOnly Today,
-    WeekGoalProgress? Goal = null);
+    WeekGoalProgress? Goal = null,
+    IReadOnlyList<CertificationStanding>? Certifications = null);
 
 /// <summary>
 /// The rules of next steps: continue the lecture last left unfinished in each course, the next lecture in course order
@@ -98,8 +103,27 @@ public static class NextSteps
 
         if (NextStreakMilestone(input) is { } milestone) steps.Add(milestone);
         if (WeeklyGoalMilestone(input) is { } goal) steps.Add(goal);
+        steps.AddRange(CertificationMilestones(input));
         return steps;
     }
+
+    public const int MaxCertifications = 2;
+
+    /// <summary>
+    /// The certifications closest to earned (an eligible one first, then by progress), those the learner has started:
+    /// an eligible one asks for its credential today; another names its next missing requirement and the date its course
+    /// requirements would be met at the recent pace (null while a quiz or skill is missing).
+    /// </summary>
+    private static IEnumerable<NextStep> CertificationMilestones(NextStepsInput input) =>
+        (input.Certifications ?? []).Where(c => c.Progress.Eligible || c.Progress.Progress > 0)
+            .OrderByDescending(c => c.Progress.Eligible).ThenByDescending(c => c.Progress.Progress).ThenBy(c => c.CertificationId, StringComparer.Ordinal)
+            .Take(MaxCertifications)
+            .Select(c => c.Progress.Eligible
+                ? new NextStep(NextStepKinds.Milestone, $"Every requirement of \u201c{c.Title}\u201d is met: get its credential.",
+                    EstimatedDate: input.Today, CertificationId: c.CertificationId)
+                : new NextStep(NextStepKinds.Milestone,
+                    $"\u201c{c.Title}\u201d: {c.Progress.Requirements.Count(r => r.Met)} of {c.Progress.Requirements.Count} requirements met; next, {c.Progress.Missing.First().Describe()}.",
+                    EstimatedDate: c.Progress.EstimatedDate, CertificationId: c.CertificationId));
 
     /// <summary>This week's goal while it is not met: what is left of each target, by the week's last day.</summary>
     private static NextStep? WeeklyGoalMilestone(NextStepsInput input)

@@ -210,10 +210,14 @@ public sealed class CertificationsApiTests(CredentialAppFixture fixture) : IClas
 
         async Task<JsonElement> Mine() => (await (await learner.GetAsync("/api/v1/me/certifications")).JsonAsync())
             .EnumerateArray().Single(c => c.GetProperty("certificationId").GetString() == cert);
+        // The learner's next steps name the certification once started, until its credential is held.
+        async Task<List<string>> NextSteps() => (await learner.GetOkJsonAsync("/api/v1/me/next")).GetProperty("items").EnumerateArray()
+            .Where(i => i.GetProperty("certificationId").GetString() == cert).Select(i => i.GetProperty("reason").GetString()!).ToList();
 
         var before = await Mine();
         Assert.False(before.GetProperty("eligible").GetBoolean());
         Assert.Equal(0, before.GetProperty("progress").GetDouble());
+        Assert.Empty(await NextSteps());
 
         await AttemptAsync(learner, course, 1);
         var one = await Mine();
@@ -225,6 +229,7 @@ public sealed class CertificationsApiTests(CredentialAppFixture fixture) : IClas
         Assert.Equal(0.6, requirements[1].GetProperty("current").GetDouble(), 3);
         Assert.False(one.GetProperty("eligible").GetBoolean());
         Assert.Equal(JsonValueKind.Null, one.GetProperty("estimatedDate").ValueKind);
+        Assert.Contains("1 of 2 requirements met; next, skill", Assert.Single(await NextSteps()));
 
         // Not eligible yet: a 409 naming what is missing, and nothing issued.
         var refused = await learner.PostAsync($"/api/v1/me/certifications/{cert}/credential", null);
@@ -238,7 +243,9 @@ public sealed class CertificationsApiTests(CredentialAppFixture fixture) : IClas
         var eligible = await Mine();
         Assert.True(eligible.GetProperty("eligible").GetBoolean());
         Assert.Equal(1, eligible.GetProperty("progress").GetDouble());
+        Assert.Contains("is met: get its credential", Assert.Single(await NextSteps()));
         var issued = await IssueAsync(learner, cert);
+        Assert.Empty(await NextSteps());
         Assert.Equal(issued.GetProperty("credentialId").GetString(), (await Mine()).GetProperty("credential").GetProperty("credentialId").GetString());
     }
 

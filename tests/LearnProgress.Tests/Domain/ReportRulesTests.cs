@@ -2,6 +2,7 @@ using LearnProgress.Core.Achievements;
 using LearnProgress.Core.Analytics;
 using LearnProgress.Core.Assessments;
 using LearnProgress.Core.Catalog;
+using LearnProgress.Core.Certifications;
 using LearnProgress.Core.Goals;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
@@ -106,6 +107,26 @@ public sealed class ReportRulesTests
         Assert.DoesNotContain(NextSteps.Plan(Input(new Dictionary<string, LectureProgress>()) with { Today = wednesday, Goal = met }),
             s => s.AchievementId is null);
         Assert.DoesNotContain(NextSteps.Plan(Input(new Dictionary<string, LectureProgress>()) with { Today = wednesday }), s => s.AchievementId is null);
+    }
+
+    [Fact]
+    public void Certifications_started_and_not_held_are_milestones_the_eligible_one_first()
+    {
+        static RequirementStatus Quiz(double best) => new(RequirementKinds.Quiz, "c1", "q1", null, 80, best, best >= 80);
+        static RequirementStatus Skill(double mastery) => new(RequirementKinds.Skill, null, null, "fractions", 0.95, mastery, mastery >= 0.95);
+        var standings = new[]
+        {
+            new CertificationStanding("untouched", "Untouched", new("untouched", [Quiz(0), Skill(0)], 0, false, null)),
+            new CertificationStanding("half", "Half way", new("half", [Quiz(90), Skill(0.4)], 0.71, false, null)),
+            new CertificationStanding("ready", "Ready", new("ready", [Quiz(100), Skill(0.97)], 1, true, Monday)),
+        };
+        var steps = NextSteps.Plan(Input(new Dictionary<string, LectureProgress>()) with { Certifications = standings })
+            .Where(s => s.CertificationId is not null).ToList();
+
+        Assert.Equal(["ready", "half"], steps.Select(s => s.CertificationId));
+        Assert.Equal(("Every requirement of \u201cReady\u201d is met: get its credential.", (DateOnly?)Monday), (steps[0].Reason, steps[0].EstimatedDate));
+        Assert.Equal("\u201cHalf way\u201d: 1 of 2 requirements met; next, skill 'fractions' mastered to 0.95 (now 0.4).", steps[1].Reason);
+        Assert.Null(steps[1].EstimatedDate);
     }
 
     [Theory]
