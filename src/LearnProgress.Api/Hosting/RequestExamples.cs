@@ -10,7 +10,7 @@ namespace LearnProgress.Api.Hosting;
 /// </summary>
 internal sealed class RequestExamples : ISchemaFilter
 {
-    private static readonly long Now = 1_796_000_000_000;
+    private const long Now = 1_796_000_000_000;
 
     private static readonly Dictionary<string, Func<JsonNode>> Examples = new(StringComparer.Ordinal)
     {

@@ -25,7 +25,7 @@ public sealed class BenchmarkSmokeTests
     public async Task The_smoke_run_of_the_benchmark_reports_every_figure_as_a_number()
     {
         foreach (var tool in new[] { "wrk", "redis-server", "redis-cli", "node" })
-            if (!OnPath(tool))
+            if (!ServerRequirement.OnPath(tool))
                 ServerRequirement.Unavailable($"{tool} is not installed (apt-get install wrk redis-server nodejs)");
         using var output = new TempDirectory();
         var root = Repository.Root;
@@ -61,8 +61,5 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("| `ping_rps` |", await stdout);
     }
 
-    private static bool OnPath(string tool) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Any(dir => File.Exists(Path.Combine(dir, tool)));
 
 }

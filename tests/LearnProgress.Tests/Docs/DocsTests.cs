@@ -61,7 +61,7 @@ public sealed partial class DocsTests
     public async Task The_marked_shell_examples_run_against_the_embedded_service()
     {
         foreach (var tool in new[] { "curl", "jq" })
-            if (!Which(tool)) ServerRequirement.Unavailable($"{tool} is not installed; the examples use it");
+            if (!ServerRequirement.OnPath(tool)) ServerRequirement.Unavailable($"{tool} is not installed; the examples use it");
         var script = new StringBuilder();
         script.AppendLine("set -eo pipefail");
         // An HTTP error fails the example, as a reader would notice it.
@@ -115,9 +115,6 @@ public sealed partial class DocsTests
     }
 
     private static string WithoutCode(string markdown) => Fence().Replace(markdown, "");
-
-    private static bool Which(string tool) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, tool)));
 
     private static async Task<(int Code, string Output, string Error)> RunAsync(string file, string[] args)
     {

@@ -9,6 +9,10 @@ public static class ServerRequirement
     public static bool InCi => Environment.GetEnvironmentVariable("CI") is { } ci &&
         (ci.Equals("true", StringComparison.OrdinalIgnoreCase) || ci == "1");
 
+    /// <summary>Whether an executable of that name is on the PATH (a Debian package the tests use).</summary>
+    public static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(dir => File.Exists(Path.Combine(dir, tool)));
+
     public static void Unavailable(string reason, bool requiredInCi = true)
     {
         if (InCi && requiredInCi)
