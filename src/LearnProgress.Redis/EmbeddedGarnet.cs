@@ -13,7 +13,11 @@ namespace LearnProgress.Redis;
 /// </param>
 /// <param name="AofSizeLimitBytes">An AOF larger than this gets a checkpoint at once (checked every 5 s), whatever the schedule.</param>
 /// <param name="LogMemoryBytes">Memory for the newest records; older ones live in log segments on disk until compaction.</param>
-public sealed record EmbeddedGarnetSettings(TimeSpan CheckpointInterval, long AofSizeLimitBytes, long LogMemoryBytes = 128L << 20)
+/// <param name="SyncToDisk">
+/// Whether <see cref="EmbeddedGarnet.CommitToDisk"/> makes each AOF commit reach stable storage (survives a power loss),
+/// or leaves it to the drive's cache (survives a killed process).
+/// </param>
+public sealed record EmbeddedGarnetSettings(TimeSpan CheckpointInterval, long AofSizeLimitBytes, long LogMemoryBytes = 128L << 20, bool SyncToDisk = true)
 {
     public static readonly EmbeddedGarnetSettings Default = new(TimeSpan.FromMinutes(5), 64L << 20);
 }
@@ -35,6 +39,7 @@ public sealed record EmbeddedGarnetSettings(TimeSpan CheckpointInterval, long Ao
 public sealed class EmbeddedGarnet : IDisposable
 {
     private readonly GarnetServer _server;
+    private readonly AofDiskSync? _diskSync;
 
     public EmbeddedGarnet(string directory, ILoggerFactory? loggerFactory = null, EmbeddedGarnetSettings? settings = null)
     {
@@ -76,7 +81,14 @@ public sealed class EmbeddedGarnet : IDisposable
         ];
         _server = new GarnetServer(args, loggerFactory is null ? null : new WarningsOnly(loggerFactory));
         _server.Start();
+        _diskSync = settings.SyncToDisk ? new AofDiskSync(directory) : null;
     }
+
+    /// <summary>
+    /// What the buffer runs after each <c>COMMITAOF</c>, before it acknowledges the call's pings: an fsync of the AOF
+    /// (<see cref="AofDiskSync"/>), or null when the settings leave durability to the drive's cache.
+    /// </summary>
+    public Action? CommitToDisk => _diskSync is null ? null : _diskSync.Sync;
 
     public int Port { get; }
 
@@ -84,7 +96,11 @@ public sealed class EmbeddedGarnet : IDisposable
 
     public string ConnectionString => $"127.0.0.1:{Port},password={Password},abortConnect=false";
 
-    public void Dispose() => _server.Dispose();
+    public void Dispose()
+    {
+        _server.Dispose();
+        _diskSync?.Dispose();
+    }
 
     /// <summary>Garnet narrates its start-up at Information; the service's log wants only its warnings.</summary>
     private sealed class WarningsOnly(ILoggerFactory inner) : ILoggerFactory

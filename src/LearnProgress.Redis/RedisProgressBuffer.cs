@@ -24,8 +24,12 @@ public sealed record ReplicaAcks(int Replicas, TimeSpan Timeout)
 /// acknowledged. Garnet's own per-write commit wait (<c>--aof-commit-wait</c>) waits once for every write a script
 /// makes; one commit per call serves a whole group of pings instead.
 /// </param>
+/// <param name="syncToDisk">
+/// Run after each <c>COMMITAOF</c>: makes the commit reach stable storage (<see cref="EmbeddedGarnet.CommitToDisk"/>), so
+/// an acknowledged ping survives a power loss too. One sync serves a whole grouped call.
+/// </param>
 public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys keys, TimeSpan flushedKeyTtl, TimeProvider? time = null,
-    ReplicaAcks? replicaAcks = null, bool commitAof = false) : IProgressBuffer
+    ReplicaAcks? replicaAcks = null, bool commitAof = false, Action? syncToDisk = null) : IProgressBuffer
 {
     /// <summary>
     /// Day spans and the list of buffered courses must outlive the 30-day window of accepted client times, so a late
@@ -97,7 +101,16 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
 
     private async Task CommitAofAsync()
     {
-        if (commitAof) await Db.ExecuteAsync("COMMITAOF");
+        if (!commitAof) return;
+        await Db.ExecuteAsync("COMMITAOF");
+        try
+        {
+            syncToDisk?.Invoke();
+        }
+        catch (IOException ex)
+        {
+            throw new BufferUnavailableException($"The buffer's append-only file could not be synced to disk: {ex.Message}");
+        }
     }
 
     /// <summary>

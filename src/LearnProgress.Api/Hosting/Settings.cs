@@ -18,6 +18,13 @@ public sealed class StorageOptions
     [Range(8, 4096)]
     public int AofSizeLimitMegabytes { get; set; } = 64;
 
+    /// <summary>
+    /// Whether a write is on stable storage before it is acknowledged: each grouped call's Garnet AOF commit is synced
+    /// (fsync) before its pings are answered, and SQLite commits with synchronous=FULL. False leaves the last writes to the
+    /// drive's cache: they survive a killed process, not a power loss.
+    /// </summary>
+    public bool SyncToDisk { get; set; } = true;
+
     public string DatabasePath => Path.Combine(DataDirectory, "learnprogress.db");
     public string GarnetDirectory => Path.Combine(DataDirectory, "garnet");
 }

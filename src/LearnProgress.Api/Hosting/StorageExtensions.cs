@@ -43,7 +43,7 @@ public static partial class StorageExtensions
             {
                 var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
                 return new EmbeddedGarnet(storage.GarnetDirectory, sp.GetRequiredService<ILoggerFactory>(),
-                    new EmbeddedGarnetSettings(storage.CheckpointInterval, (long)storage.AofSizeLimitMegabytes << 20));
+                    new EmbeddedGarnetSettings(storage.CheckpointInterval, (long)storage.AofSizeLimitMegabytes << 20) { SyncToDisk = storage.SyncToDisk });
             });
             services.AddSingleton<IConnectionMultiplexer>(sp =>
                 ConnectionMultiplexer.Connect(BufferConnection(sp.GetRequiredService<EmbeddedGarnet>().ConnectionString)));
@@ -59,7 +59,7 @@ public static partial class StorageExtensions
             var writeBehind = sp.GetRequiredService<IOptions<WriteBehindOptions>>().Value;
             return new RedisProgressBuffer(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>(),
                 writeBehind.FlushedKeyTtl, sp.GetRequiredService<TimeProvider>(), new ReplicaAcks(writeBehind.WaitReplicas, writeBehind.WaitTimeout),
-                commitAof: string.IsNullOrWhiteSpace(redis));
+                commitAof: string.IsNullOrWhiteSpace(redis), syncToDisk: string.IsNullOrWhiteSpace(redis) ? sp.GetRequiredService<EmbeddedGarnet>().CommitToDisk : null);
         });
         services.AddSingleton<ILeaderboards>(sp => new RedisLeaderboards(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>()));
         var mongo = builder.Configuration.GetConnectionString("Mongo");

@@ -11,11 +11,14 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private ServiceProcess(Process process, Uri baseAddress) => (_process, _base) = (process, baseAddress);
 
-    public static async Task<ServiceProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="wrapper">A command the service runs under (for example strace and its arguments).</param>
+    public static async Task<ServiceProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment = null,
+        IReadOnlyList<string>? wrapper = null)
     {
         var port = RedisServer.FreePort();
         var api = Path.Combine(AppContext.BaseDirectory, "LearnProgress.Api.dll");
-        var start = new ProcessStartInfo("dotnet", [api, "--urls", $"http://127.0.0.1:{port}"])
+        string[] command = [.. wrapper ?? [], "dotnet", api, "--urls", $"http://127.0.0.1:{port}"];
+        var start = new ProcessStartInfo(command[0], command[1..])
         {
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,
