@@ -129,11 +129,13 @@ internal static class Schema
         CREATE INDEX IF NOT EXISTS attempts_by_course ON attempts (course_id);
         """;
 
-    // WAL survives a killed process with synchronous=NORMAL; only a power loss can drop the last commits. A flush
-    // rewrites the same index pages bucket after bucket: letting the WAL reach 64 MiB before it is copied back into
-    // the file copies each such page once per checkpoint instead of every 4 MiB (a backlog flush 25-30 % faster), and
-    // the file is cut back to that size after each checkpoint.
-    public const string ConnectionPragmas = "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864;";
+    // WAL survives a killed process with either synchronous setting; FULL syncs the log at each commit, so a committed
+    // transaction also survives a power loss (https://www.sqlite.org/pragma.html#pragma_synchronous), and NORMAL syncs
+    // it only at checkpoints. A flush rewrites the same index pages bucket after bucket: letting the WAL reach 64 MiB
+    // before it is copied back into the file copies each such page once per checkpoint instead of every 4 MiB (a backlog
+    // flush 25-30 % faster), and the file is cut back to that size after each checkpoint.
+    public static string ConnectionPragmas(bool syncToDisk) =>
+        $"PRAGMA synchronous = {(syncToDisk ? "FULL" : "NORMAL")}; PRAGMA wal_autocheckpoint = 16384; PRAGMA journal_size_limit = 67108864;";
 
     public const string ReadLectures = """
         SELECT lecture_id, position, updated_at, furthest, coverage, completed, completed_on

@@ -9,13 +9,16 @@ public sealed class SqliteDatabase : IDisposable
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(5);
 
     private readonly string _connectionString;
+    private readonly string _pragmas;
 
     // SQLite takes one writer at a time. Writers queue here rather than in SQLite's busy handler, which retries by
     // sleeping, so parallel flushes of several buckets wait their turn instead of idling in retries.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    public SqliteDatabase(string databasePath)
+    /// <param name="syncToDisk">Commits reach stable storage before they return (synchronous=FULL), or only at checkpoints.</param>
+    public SqliteDatabase(string databasePath, bool syncToDisk = true)
     {
+        _pragmas = Schema.ConnectionPragmas(syncToDisk);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databasePath))!);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -49,7 +52,7 @@ public sealed class SqliteDatabase : IDisposable
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        connection.Execute(Schema.ConnectionPragmas);
+        connection.Execute(_pragmas);
         return connection;
     }
 

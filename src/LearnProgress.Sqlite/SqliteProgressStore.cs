@@ -9,31 +9,63 @@ using Microsoft.Data.Sqlite;
 
 namespace LearnProgress.Sqlite;
 
-/// <summary>The embedded learning record: one SQLite file in WAL mode. A change is loaded, planned and saved in one transaction.</summary>
-public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStore
+/// <summary>
+/// The embedded learning record: one SQLite file in WAL mode. A change is loaded, planned and saved in one
+/// transaction. Changes that arrive while a transaction is in flight (the flush writes a few buckets at a time) go
+/// together in the next one: one commit, and with <c>synchronous=FULL</c> one sync of the log, for several buckets.
+/// </summary>
+public sealed class SqliteProgressStore : IProgressStore
 {
+    /// <summary>The most changes one transaction carries.</summary>
+    private const int MaxChangesPerTransaction = 16;
+
+    private readonly SqliteDatabase _database;
+    private readonly GroupCommit<Pending> _transactions;
+
+    public SqliteProgressStore(SqliteDatabase database)
+    {
+        _database = database;
+        // A change the store refuses (a constraint, a bug) rolls its group back: each change is then tried on its own,
+        // so it fails alone. A store that cannot take a write now fails the whole group.
+        _transactions = new GroupCommit<Pending>(ApplyGroupAsync, error => error is not StoreUnavailableException, MaxChangesPerTransaction);
+    }
+
+    private sealed class Pending(RecordChange change, Func<StoredState, RecordPlan> plan)
+    {
+        public RecordChange Change { get; } = change;
+        public Func<StoredState, RecordPlan> Plan { get; } = plan;
+        public RecordPlan? Decided { get; set; }
+    }
+
     public async Task<RecordPlan> ApplyAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var pending = new Pending(change, plan);
+        await _transactions.SendAsync(0, pending);
+        return pending.Decided!;
+    }
+
+    private async Task ApplyGroupAsync(IReadOnlyList<Pending> group)
     {
         try
         {
-            return await ApplyOnceAsync(change, plan, cancellationToken);
+            using var writing = await _database.WriteLockAsync(CancellationToken.None);
+            await using var connection = _database.Open();
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            using var statements = new Statements(connection, transaction);
+            var decided = new RecordPlan[group.Count];
+            for (var i = 0; i < group.Count; i++)
+            {
+                decided[i] = group[i].Plan(Load(statements, group[i].Change));
+                Save(statements, decided[i]);
+            }
+            await transaction.CommitAsync();
+            for (var i = 0; i < group.Count; i++) group[i].Decided = decided[i];
         }
         catch (SqliteException ex) when (SqliteDatabase.IsUnavailable(ex))
         {
             throw new StoreUnavailableException($"The SQLite store cannot take the write now: {ex.Message}", ex);
         }
-    }
-
-    private async Task<RecordPlan> ApplyOnceAsync(RecordChange change, Func<StoredState, RecordPlan> plan, CancellationToken cancellationToken)
-    {
-        using var writing = await database.WriteLockAsync(cancellationToken);
-        await using var connection = database.Open();
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        using var statements = new Statements(connection, transaction);
-        var decided = plan(Load(statements, change));
-        Save(statements, decided);
-        await transaction.CommitAsync(cancellationToken);
-        return decided;
     }
 
     private static StoredState Load(Statements sql, RecordChange change)
@@ -138,7 +170,7 @@ public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStor
     {
         var result = new Dictionary<string, IReadOnlyDictionary<string, StoredLecture>>(StringComparer.Ordinal);
         if (courseIds.Count == 0) return result;
-        await using var connection = database.Open();
+        await using var connection = _database.Open();
         await using var reader = await connection.ExecuteReaderAsync(Schema.ReadLecturesOfCourses, new { user = userId, courses = courseIds });
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -151,7 +183,7 @@ public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStor
 
     public async Task<IReadOnlyList<StoredDay>> ReadDaysAsync(string userId, DateOnly first, DateOnly last, CancellationToken cancellationToken = default)
     {
-        await using var connection = database.Open();
+        await using var connection = _database.Open();
         var rows = await connection.QueryAsync<(long Day, string Played, double Seconds, long Marks, long Completions)>(
             Schema.ReadDays, new { user = userId, from = first.DayNumber, to = last.DayNumber });
         return rows.Select(r => new StoredDay(DateOnly.FromDayNumber((int)r.Day), Coverage.Parse(r.Played), r.Seconds, (int)r.Marks, (int)r.Completions)).ToList();
@@ -159,7 +191,7 @@ public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStor
 
     public async Task<LearnerSummary> ReadSummaryAsync(string userId, DateOnly runsEndingFrom, CancellationToken cancellationToken = default)
     {
-        await using var connection = database.Open();
+        await using var connection = _database.Open();
         await using var results = await connection.QueryMultipleAsync(Schema.ReadSummary, new { user = userId, from = runsEndingFrom.DayNumber });
         var totals = await results.ReadSingleAsync<(long TotalCompleted, double TotalWatchSeconds, long LongestStreak)>();
         var runs = (await results.ReadAsync<(long Start, long End)>())
@@ -169,7 +201,7 @@ public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStor
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadCompletedLecturesAsync(string userId, CancellationToken cancellationToken = default)
     {
-        await using var connection = database.Open();
+        await using var connection = _database.Open();
         var rows = await connection.QueryAsync<(string CourseId, string LectureId, long Completed)>(Schema.ReadCompletedLectures, new { user = userId });
         return rows.GroupBy(r => r.CourseId, StringComparer.Ordinal).ToDictionary(
             g => g.Key, g => (IReadOnlyList<string>)g.Where(r => r.Completed != 0).Select(r => r.LectureId).ToList(), StringComparer.Ordinal);
@@ -177,7 +209,7 @@ public sealed class SqliteProgressStore(SqliteDatabase database) : IProgressStor
 
     public async Task CheckAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = database.Open();
+        await using var connection = _database.Open();
         await connection.ExecuteScalarAsync<long>("SELECT 1");
     }
 

@@ -65,7 +65,11 @@ public static partial class StorageExtensions
         var mongo = builder.Configuration.GetConnectionString("Mongo");
         if (string.IsNullOrWhiteSpace(mongo))
         {
-            services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.DatabasePath));
+            services.AddSingleton(sp =>
+            {
+                var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+                return new SqliteDatabase(storage.DatabasePath, storage.SyncToDisk);
+            });
             services.AddSingleton<IProgressStore, SqliteProgressStore>();
             services.AddSingleton<ICourseCatalog, SqliteCourseCatalog>();
             services.AddSingleton<ILearnerSettings, SqliteLearnerSettings>();

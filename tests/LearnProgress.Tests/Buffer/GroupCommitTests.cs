@@ -1,3 +1,4 @@
+using LearnProgress.Core;
 using LearnProgress.Redis;
 
 namespace LearnProgress.Tests.Buffer;

@@ -1,18 +1,19 @@
-namespace LearnProgress.Redis;
+namespace LearnProgress.Core;
 
 /// <summary>
-/// Group commit on the ping path. While a call to the buffer is in flight in a lane, the learners whose pings arrive
-/// wait, and the next call carries all of them: one round trip (and, on Garnet, one AOF commit) for many pings. There
-/// is no timer: a lone ping goes at once, so latency at low load does not grow. Each caller's task completes only
-/// when the call that carried its pings returned, and fails with that call's error.
+/// Group commit: while a call is in flight in a lane, the items that arrive wait, and the next call carries all of
+/// them. On the ping path a call is one round trip to the buffer (and, on Garnet, one AOF commit and sync) for the pings
+/// of many learners; in the SQLite store it is one transaction (and one sync of its log) for the batches of several
+/// buckets. There is no timer: a lone item goes at once, so latency at low load does not grow. Each caller's task
+/// completes only when the call that carried its item returned, and fails with that call's error.
 /// </summary>
 /// <param name="send">Writes one group in one call.</param>
 /// <param name="isolate">
-/// Whether a group's failure may be one learner's own (a script error on that learner's keys): the group is then sent
-/// again one learner at a time, so the others are not failed with it. An outage fails the whole group at once.
+/// Whether a group's failure may be one item's own (a script error on one learner's keys, a row the store refuses): the
+/// group is then sent again one item at a time, so the others are not failed with it. An outage fails the whole group at once.
 /// </param>
-/// <param name="maxLearners">The most learners one call carries, so one script run never holds the server long.</param>
-internal sealed class GroupCommit<TItem>(Func<IReadOnlyList<TItem>, Task> send, Func<Exception, bool> isolate, int maxLearners)
+/// <param name="maxItems">The most items one call carries, so one call never holds the server long.</param>
+public sealed class GroupCommit<TItem>(Func<IReadOnlyList<TItem>, Task> send, Func<Exception, bool> isolate, int maxItems)
 {
     private sealed record Waiting(TItem Item, TaskCompletionSource Done);
 
@@ -54,8 +55,8 @@ internal sealed class GroupCommit<TItem>(Func<IReadOnlyList<TItem>, Task> send, 
                     lane.Busy = false;
                     return;
                 }
-                group = new List<Waiting>(Math.Min(lane.Queue.Count, maxLearners));
-                while (group.Count < maxLearners && lane.Queue.TryDequeue(out var next)) group.Add(next);
+                group = new List<Waiting>(Math.Min(lane.Queue.Count, maxItems));
+                while (group.Count < maxItems && lane.Queue.TryDequeue(out var next)) group.Add(next);
             }
             await SendGroupAsync(group);
         }
