@@ -32,9 +32,10 @@ QUIET = "01:00:00"  # a flush interval no phase reaches: the harness flushes
 # and for instructor analytics: learners on one course and reads of its analytics)
 # and for the paced phases, the flush intervals (s) each run for two of, and the seconds between a learner's pings.
 FULL = dict(warmup=5, bare=15, ping=20, half=15, get=15, through=15, learners=10_000, backlog=100_000, memory=10_000,
-            analytics=10_000, analytics_reads=200, paced=(30, 60), embedded=15, push=15, subscribers=1_000)
+            analytics=10_000, analytics_reads=200, paced=(30, 60), embedded=15, push=15, subscribers=1_000,
+            soak=20, soak_minute=60)
 SMOKE = dict(warmup=1, bare=2, ping=2, half=2, get=2, through=2, learners=10_000, backlog=2_000, memory=500,
-             analytics=300, analytics_reads=20, paced=(4,), embedded=2, push=2, subscribers=50)
+             analytics=300, analytics_reads=20, paced=(4,), embedded=2, push=2, subscribers=50, soak=3, soak_minute=3)
 PING_PERIOD = 5  # seconds between two pings of a player
 
 COURSES = [
@@ -57,6 +58,16 @@ def token(key: str, sub: str, admin: bool = False) -> str:
         claims["role"] = "admin"
     signing_input = b64(b'{"alg":"HS256","typ":"JWT"}') + "." + b64(json.dumps(claims, separators=(",", ":")).encode())
     return signing_input + "." + b64(hmac.new(key.encode(), signing_input.encode(), hashlib.sha256).digest())
+
+
+def resident_bytes(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"VmRSS:\s+(\d+) kB", f.read())[1]) * 1024
+
+
+def directory_bytes(path: str) -> int:
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files
+               if os.path.exists(os.path.join(d, f)))
 
 
 def cpu_seconds(pid: int) -> float:
@@ -503,17 +514,63 @@ class Bench:
         return {"ping_wait_rps": round(run["rps"]), "ping_wait_p99_ms": round(run["p99_us"] / 1000, 2)}
 
     def embedded(self, save: str) -> dict:
-        """What `dotnet run` gives a user: the API with Garnet in its own process and the SQLite store."""
+        """What `dotnet run` gives a user: the API with Garnet in its own process and the SQLite store, at saturation and
+        at half that rate, with each grouped call's AOF commit synced to disk (Storage:SyncToDisk, the default); then at
+        saturation with the sync off (an acknowledged ping survives kill -9, not a power loss)."""
+        figures = {}
+        for name, sync in (("ping_embedded", "true"), ("ping_embedded_nosync", "false")):
+            self.start_api("00:00:30", embedded=True, settings={"Storage__SyncToDisk": sync})
+            self.seed_courses()
+            self.wrk(f"warmup-{name}", save, self.plan["warmup"], 32)
+            cpu = cpu_seconds(self.api.pid)
+            run = self.wrk(name, save, self.plan["embedded"], 32)
+            figures |= {
+                f"{name}_rps": round(run["rps"]),
+                f"{name}_p99_ms": round(run["p99_us"] / 1000, 2),
+                f"{name}_api_cpu_us": round((cpu_seconds(self.api.pid) - cpu) * 1e6 / run["requests"], 1),
+            }
+            if name == "ping_embedded":
+                half = self.wrk(f"{name}-half", save, self.plan["half"], 32, max(1, round(32 * 1000 / (run["rps"] / 2)) - 1))
+                figures |= {"ping_embedded_half_rps": round(half["rps"]), "ping_embedded_half_p99_ms": round(half["p99_us"] / 1000, 2)}
+        return figures
+
+    def soak(self) -> dict:
+        """Paced players for plan["soak"] minutes in embedded mode with the recurring flush on (every 30 s): each minute
+        one wrk run of 60 s, then the API's resident memory, the bytes of Garnet's files and of the SQLite file and log on
+        disk, and that minute's p99. Each figure stays flat when its last third is within 10 % of its middle third."""
         self.start_api("00:00:30", embedded=True)
-        self.seed_courses()
-        self.wrk("warmup-embedded", save, self.plan["warmup"], 32)
-        cpu = cpu_seconds(self.api.pid)
-        run = self.wrk("ping-embedded", save, self.plan["embedded"], 32)
-        return {
-            "ping_embedded_rps": round(run["rps"]),
-            "ping_embedded_p99_ms": round(run["p99_us"] / 1000, 2),
-            "ping_embedded_api_cpu_us": round((cpu_seconds(self.api.pid) - cpu) * 1e6 / run["requests"], 1),
-        }
+        self.seed()
+        save = "/api/v1/progress/save"
+        self.wrk("warmup-soak", save, self.plan["warmup"], 32)
+        saturated = self.wrk("soak-saturated", save, self.plan["embedded"], 32)
+        players = round(saturated["rps"] / 2 * PING_PERIOD)
+        learners = self.learners + [self.new_learner() for _ in range(max(0, players - len(self.learners)))]
+        learners_file = self.write_learners("soak-learners.txt", learners[:players])
+        data = os.path.join(self.work, "embedded")
+        minutes = []
+        for minute in range(1, self.plan["soak"] + 1):
+            run = self.wrk(f"soak-{minute}", save, self.plan["soak_minute"], 32, PING_PERIOD, mode="paced", learners=learners_file)
+            minutes.append({
+                "minute": minute,
+                "pings_per_s": round(run["rps"]),
+                "p99_ms": round(run["p99_us"] / 1000, 2),
+                "api_rss_mib": round(resident_bytes(self.api.pid) / 2**20, 1),
+                "garnet_mib": round(directory_bytes(os.path.join(data, "garnet")) / 2**20, 1),
+                "sqlite_mib": round(sum(os.path.getsize(f) for f in (os.path.join(data, n) for n in
+                                        ("learnprogress.db", "learnprogress.db-wal")) if os.path.exists(f)) / 2**20, 1),
+            })
+            print(json.dumps(minutes[-1]), flush=True)
+        third = max(1, len(minutes) // 3)
+
+        def flat(name):
+            middle = max(m[name] for m in minutes[third:2 * third] or minutes)
+            last = max(m[name] for m in minutes[-third:])
+            return last <= middle * 1.1
+
+        return {"soak_players": players, "soak_minutes": minutes,
+                **{f"soak_{name}_flat": flat(name) for name in ("p99_ms", "api_rss_mib", "garnet_mib", "sqlite_mib")},
+                "cores": os.cpu_count(), "smoke": self.args.smoke,
+                "commit": subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()}
 
     def used_memory(self) -> int:
         info = self.redis("INFO", "memory")
@@ -526,20 +583,33 @@ def paced_bound(r: dict, interval: int) -> float:
 
 
 def table(results: dict) -> str:
+    """Every figure of the run, with the targets of docs/performance.md; met is blank for a figure without one."""
     r = results
+    paced = sorted({int(k.rsplit("_", 1)[1][:-1]) for k in r if k.startswith("paced_rps_")})
+    embedded_to_ping = round(r["ping_embedded_rps"] / r["ping_rps"], 3)
+    api_to_bare = round(r["ping_api_cpu_us"] / r["bare_api_cpu_us"], 2)
     rows = [
-        ("ping_rps", r["ping_rps"], f"≥ 0.5 × bare_rps ({0.5 * r['bare_rps']:.0f}); ratio {r['ping_to_bare']}", r["ping_to_bare"] >= 0.5),
+        ("ping_rps", r["ping_rps"], f"≥ 0.6 × bare_rps ({0.6 * r['bare_rps']:.0f}); ratio {r['ping_to_bare']}", r["ping_to_bare"] >= 0.6),
         ("ping_p50_ms / ping_p99_ms", f"{r['ping_p50_ms']} / {r['ping_p99_ms']}", "at saturation", None),
+        ("ping_embedded_rps", r["ping_embedded_rps"],
+         f"≥ 0.5 × ping_rps: {embedded_to_ping}; embedded mode (Garnet in the process, each group's AOF commit synced to disk), "
+         f"p99 {r['ping_embedded_p99_ms']} ms, API CPU {r['ping_embedded_api_cpu_us']} µs per ping", embedded_to_ping >= 0.5),
+        ("ping_embedded_half_p99_ms", r["ping_embedded_half_p99_ms"], f"≤ 20 ms at {r['ping_embedded_half_rps']} rps", r["ping_embedded_half_p99_ms"] <= 20),
+        ("ping_embedded_nosync_rps", r["ping_embedded_nosync_rps"],
+         f"Storage:SyncToDisk=false (survives kill -9, not a power loss); p99 {r['ping_embedded_nosync_p99_ms']} ms, "
+         f"API CPU {r['ping_embedded_nosync_api_cpu_us']} µs per ping; synced ÷ unsynced "
+         f"{round(r['ping_embedded_rps'] / r['ping_embedded_nosync_rps'], 3)}", None),
+        ("CPU µs per request", f"API {r['ping_api_cpu_us']} + redis {r['ping_redis_cpu_us']} (ping); API {r['bare_api_cpu_us']} (bare)",
+         f"API ≤ 1.3 × bare: {api_to_bare}", api_to_bare <= 1.3),
+        ("redis-server CPU µs per ping", r["ping_redis_cpu_us"], "≤ 25", r["ping_redis_cpu_us"] <= 25),
         ("ping_traced_rps / ping_traced_p99_ms", f"{r['ping_traced_rps']} / {r['ping_traced_p99_ms']}",
          f"tracing on, pings sampled at 1 %; ratio to ping_rps {r['ping_traced_to_ping']}", None),
         ("ping_traced_all_rps / ping_traced_all_p99_ms", f"{r['ping_traced_all_rps']} / {r['ping_traced_all_p99_ms']}",
          f"tracing on, every ping sampled; ratio to ping_rps {r['ping_traced_all_to_ping']}", None),
         ("ping_wait_rps / ping_wait_p99_ms", f"{r['ping_wait_rps']} / {r['ping_wait_p99_ms']}",
          f"WriteBehind:WaitReplicas=1, one replica; ratio to ping_rps {r['ping_wait_to_ping']}", None),
-        ("ping_half_p99_ms", r["ping_half_p99_ms"], f"≤ 5 ms at {r['ping_half_rps']} rps", r["ping_half_p99_ms"] <= 5),
+        ("ping_half_p99_ms", r["ping_half_p99_ms"], f"at {r['ping_half_rps']} rps", None),
         ("bare_rps", r["bare_rps"], "web stack ceiling", None),
-        ("CPU µs per request", f"API {r['ping_api_cpu_us']} + redis {r['ping_redis_cpu_us']} (ping); API {r['bare_api_cpu_us']} (bare)",
-         f"API ≤ 1.5 × bare ({1.5 * r['bare_api_cpu_us']:.1f}); redis ≤ 40", r["ping_api_cpu_us"] <= 1.5 * r["bare_api_cpu_us"] and r["ping_redis_cpu_us"] <= 40),
         ("flush CPU µs per ping", f"API {r['ping_flush_api_cpu_us']} + redis {r['ping_flush_redis_cpu_us']}",
          f"the flush of the ping phase's buffer ({r['pings_per_key_per_flush']} pings per key), per ping", None),
         ("through_rps", r["through_rps"], "write-through baseline", None),
@@ -548,21 +618,19 @@ def table(results: dict) -> str:
          r["pings_per_key_per_flush"] > 0 and r["db_writes_per_ping"] <= 1 / r["pings_per_key_per_flush"] + 1e-9
          and r["db_writes_per_ping"] * 20 <= r["through_db_writes_per_ping"]),
         *[(f"paced_db_writes_per_ping_{i}s", r[f"paced_db_writes_per_ping_{i}s"],
-           f"{r[f'paced_learners_{i}s']} players at {r[f'paced_rps_{i}s']} pings/s (p99 {r[f'paced_p99_ms_{i}s']} ms), "
+           f"{r[f'paced_learners_{i}s']} players at {r[f'paced_rps_{i}s']} pings/s, "
            f"{r[f'paced_pings_per_learner_per_interval_{i}s']} pings and {r[f'paced_keys_per_learner_per_interval_{i}s']} keys "
            f"per player per {i} s flush; {r[f'paced_db_writes_per_key_{i}s']} rows per key; "
            f"≤ keys/pings + 5 % ({paced_bound(r, i):.4f})",
            r[f"paced_db_writes_per_ping_{i}s"] <= paced_bound(r, i))
-          for i in sorted({int(k.rsplit("_", 1)[1][:-1]) for k in r if k.startswith("paced_rps_")})],
+          for i in paced],
+        *[(f"paced_p99_ms_{i}s", r[f"paced_p99_ms_{i}s"], "≤ 15 ms with a flush in the window", r[f"paced_p99_ms_{i}s"] <= 15) for i in paced],
         ("push_all_rps", r["push_all_rps"],
          f"pings of {r['push_subscribers']} learners, each with a hub connection: {r['push_all_api_cpu_us']} µs API CPU per ping "
          f"against {r['push_none_api_cpu_us']} with nobody listening ({r['push_none_rps']} rps); p99 {r['push_all_p99_ms']} ms; "
          f"{r['pushes_per_ping']} pushes received per ping", None),
-        ("ping_embedded_rps", r["ping_embedded_rps"],
-         f"embedded mode (Garnet in the process); {round(r['ping_embedded_rps'] / r['bare_rps'], 3)} × bare_rps, "
-         f"p99 {r['ping_embedded_p99_ms']} ms, API CPU {r['ping_embedded_api_cpu_us']} µs per ping", None),
-        ("get_p99_ms", r["get_p99_ms"], f"≤ 5 ms under {r['get_load_ping_rps']} pings/s", r["get_p99_ms"] <= 5),
-        ("flush_keys_per_s", r["flush_keys_per_s"], f"≥ 20,000 (backlog {r['flush_backlog_keys']})", r["flush_keys_per_s"] >= 20_000),
+        ("get_p99_ms", r["get_p99_ms"], f"under {r['get_load_ping_rps']} pings/s", None),
+        ("flush_keys_per_s", r["flush_keys_per_s"], f"≥ 25,000 (backlog {r['flush_backlog_keys']})", r["flush_keys_per_s"] >= 25_000),
         ("redis_bytes_per_active_course", r["redis_bytes_per_active_course"], "≤ 1,024", r["redis_bytes_per_active_course"] <= 1024),
         ("analytics_refresh_ms", r["analytics_refresh_ms"], f"one job run for a course with {r['analytics_learners']} learners × 10 lectures", None),
         ("analytics_read_p50_ms / p99", f"{r['analytics_read_p50_ms']} / {r['analytics_read_p99_ms']}", "a stored result, whatever the learners", None),
@@ -582,17 +650,18 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "artifacts", "bench"))
     parser.add_argument("--keep", action="store_true", help="keep the working directory (logs, wrk output)")
     parser.add_argument("--tracing", action="store_true", help="only the bare, ping and traced phases (about a minute)")
+    parser.add_argument("--soak", action="store_true", help="only the soak: 20 minutes of paced players in embedded mode")
     args = parser.parse_args()
     bench = Bench(args)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        results = bench.run()
+        results = bench.soak() if args.soak else bench.run()
     finally:
         bench.close()
     os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "results.json"), "w") as f:
+    with open(os.path.join(args.out, "soak.json" if args.soak else "results.json"), "w") as f:
         json.dump(results, f, indent=2)
-    print(json.dumps(results, indent=2) if args.tracing else table(results))
+    print(json.dumps(results, indent=2) if args.tracing or args.soak else table(results))
 
 
 if __name__ == "__main__":

@@ -6,11 +6,13 @@
 #   --no-build --configuration Debug   reuse an existing build of the benchmark host (tests/bench/LearnProgress.Bench.Host)
 #   bash tests/bench/run.sh --leaderboard   only the leaderboard reads at 100,000 members (about 30 s)
 #   bash tests/bench/run.sh --tracing       only the bare, ping and traced phases: tracing's cost (about a minute)
+#   bash tests/bench/run.sh --soak          only the soak: 20 minutes of paced players in embedded mode (artifacts/bench/soak.json)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 build=1
 configuration=Release
+limit=600
 script=tests/bench/bench.py
 args=()
 while [ $# -gt 0 ]; do
@@ -18,6 +20,7 @@ while [ $# -gt 0 ]; do
     --no-build) build=0 ;;
     --configuration) configuration="$2"; shift ;;
     --leaderboard) script=tests/bench/leaderboard.py ;;
+    --soak) limit=1800; args+=("$1") ;;
     *) args+=("$1") ;;
   esac
   shift
@@ -28,4 +31,4 @@ bash tests/install-tools.sh
 if [ "$build" = 1 ]; then
   dotnet build tests/bench/LearnProgress.Bench.Host -c "$configuration" -nologo -v q
 fi
-exec timeout 600 python3 "$script" --api "tests/bench/LearnProgress.Bench.Host/bin/$configuration/net10.0/LearnProgress.Bench.Host.dll" "${args[@]}"
+exec timeout "$limit" python3 "$script" --api "tests/bench/LearnProgress.Bench.Host/bin/$configuration/net10.0/LearnProgress.Bench.Host.dll" "${args[@]}"
