@@ -300,6 +300,14 @@ class Bench:
                     "ping_p99_ms": round(ping_run["p99_us"] / 1000, 2), **traced,
                     "ping_traced_to_ping": round(traced["ping_traced_rps"] / ping_run["rps"], 3),
                     "ping_traced_all_to_ping": round(traced["ping_traced_all_rps"] / ping_run["rps"], 3)}
+        if self.args.paced:
+            self.flush()
+            rate = ping_run["rps"] / 2
+            players = self.learners + [self.new_learner() for _ in range(max(0, round(rate * PING_PERIOD) - len(self.learners)))]
+            players_file = self.write_learners("paced-learners.txt", players[:round(rate * PING_PERIOD)])
+            return {"bare_rps": round(bare_run["rps"]), "ping_rps": round(ping_run["rps"]),
+                    **{f"paced_{name}_{interval}s": value for interval in p["paced"]
+                       for name, value in self.paced(interval, players_file, round(rate * PING_PERIOD)).items()}}
         # Writing behind costs the flush of what the pings buffered: its CPU, per ping of the phase.
         self.flush()
         cpu_flush = {name: cpu_seconds(pid) for name, pid in servers.items()}
@@ -650,6 +658,7 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "artifacts", "bench"))
     parser.add_argument("--keep", action="store_true", help="keep the working directory (logs, wrk output)")
     parser.add_argument("--tracing", action="store_true", help="only the bare, ping and traced phases (about a minute)")
+    parser.add_argument("--paced", action="store_true", help="only the bare, ping and paced phases (about 3 minutes)")
     parser.add_argument("--soak", action="store_true", help="only the soak: 20 minutes of paced players in embedded mode")
     args = parser.parse_args()
     bench = Bench(args)
@@ -661,7 +670,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "soak.json" if args.soak else "results.json"), "w") as f:
         json.dump(results, f, indent=2)
-    print(json.dumps(results, indent=2) if args.tracing or args.soak else table(results))
+    print(json.dumps(results, indent=2) if args.tracing or args.soak or args.paced else table(results))
 
 
 if __name__ == "__main__":

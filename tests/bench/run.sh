@@ -6,6 +6,7 @@
 #   --no-build --configuration Debug   reuse an existing build of the benchmark host (tests/bench/LearnProgress.Bench.Host)
 #   bash tests/bench/run.sh --leaderboard   only the leaderboard reads at 100,000 members (about 30 s)
 #   bash tests/bench/run.sh --tracing       only the bare, ping and traced phases: tracing's cost (about a minute)
+#   bash tests/bench/run.sh --paced         only the bare, ping and paced phases: p99 with a flush in the window (about 3 minutes)
 #   bash tests/bench/run.sh --soak          only the soak: 20 minutes of paced players in embedded mode (artifacts/bench/soak.json)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
