@@ -17,11 +17,20 @@ public sealed class RecordHarness(IProgressStore store, ICourseCatalog catalog, 
     public sealed record Learner(string? TimeZone, int LongestStreak, int TotalCompleted, double TotalWatchSeconds, IReadOnlyList<DayRun> RecentRuns);
 
     private readonly RecordPlanner _planner = new(new CompletionRule(threshold));
+    private readonly Core.Events.EventPlanner _events = new(TimeProvider.System, Core.Events.EventPlanner.DefaultMilestones);
 
     public IProgressStore Store => store;
 
     public async Task<IReadOnlyList<LectureCompleted>> WriteAsync(RecordChange change) =>
         (await store.ApplyAsync(change, stored => _planner.Plan(change, stored))).Completed;
+
+    /// <summary>Writes the change as the service does, events and board scores included, and returns the whole plan.</summary>
+    public Task<RecordPlan> PlanAsync(RecordChange change) =>
+        store.ApplyAsync(change, stored =>
+        {
+            var planned = _events.Attach(_planner.Plan(change, stored), stored);
+            return planned with { Boards = Core.Leaderboards.Boards.Scores(planned, stored) };
+        });
 
     public Task<IReadOnlyList<LectureCompleted>> UpsertProgressAsync(FlushBatch batch) => WriteAsync(RecordChange.Of(batch));
 
@@ -53,6 +62,8 @@ public sealed class RecordHarness(IProgressStore store, ICourseCatalog catalog, 
     }
 
     public Task<string?> GetTimeZoneAsync(string userId) => settings.GetTimeZoneAsync(userId);
+    public Task SetGoalAsync(string userId, Core.Goals.GoalChange change) => settings.SetGoalAsync(userId, change);
+    public Task SetBoardNameAsync(string userId, string? name) => settings.SetBoardNameAsync(userId, name);
     public Task SetTimeZoneAsync(string userId, string zone) => settings.SetTimeZoneAsync(userId, zone);
     public Task<Course?> GetCourseAsync(string courseId) => catalog.GetCourseAsync(courseId);
     public Task<bool> CreateCourseAsync(string courseId, string title) => catalog.CreateCourseAsync(courseId, title);

@@ -1,5 +1,6 @@
 using LearnProgress.Core;
 using LearnProgress.Core.Catalog;
+using LearnProgress.Core.Goals;
 using LearnProgress.Core.Learning;
 using LearnProgress.Core.Progress;
 using LearnProgress.Core.Record;
@@ -65,6 +66,79 @@ public abstract class StoreContract
 
         foreach (var user in users.Take(20))
             Assert.Equal(1, (await Store.ReadProgressAsync(user, _course))["l1"].Position);
+    }
+
+    [Fact]
+    public async Task A_batch_of_many_learners_courses_and_days_stores_what_writing_each_learner_alone_stores()
+    {
+        // Two groups of learners with the same history: one group's change is written as one batch, the other's one
+        // learner at a time (how a flush writes when a batch is refused). Both must end with the same record.
+        var courses = new[] { Unique.Id("c"), Unique.Id("c"), Unique.Id("c") };
+        foreach (var course in courses)
+        {
+            await Store.CreateCourseAsync(course, "Course");
+            await Store.PutLectureAsync(course, new Lecture("l1", "One", 100));
+            await Store.PutLectureAsync(course, new Lecture("l2", "Two", 200));
+        }
+        var batched = Enumerable.Range(0, 9).Select(_ => Unique.Id("u")).ToArray();
+        var alone = Enumerable.Range(0, 9).Select(_ => Unique.Id("u")).ToArray();
+        foreach (var users in new[] { batched, alone })
+        {
+            await Store.SetGoalAsync(users[0], new GoalChange(Day1.AddDays(-30), new WeeklyGoal(5, 1)));
+            await Store.SetBoardNameAsync(users[1], "On the board");
+            await Store.SetTimeZoneAsync(users[2], "Asia/Tokyo");
+            for (var i = 0; i < users.Length; i++)
+            {
+                await Store.UpsertProgressAsync(new FlushBatch(
+                    [new(users[i], courses[0], new Dictionary<string, LectureProgress> { ["l1"] = new(30, At(Day1.AddDays(-1)), 30, Coverage.Of(0, 30)) })],
+                    [RecordHarness.Played(users[i], Day1.AddDays(-1), 120)]));
+                if (i % 2 == 0) await Store.MarkDayAsync(users[i], Day1.AddDays(-2));
+            }
+        }
+        FlushBatch Change(string[] users) => new(
+            users.SelectMany((user, i) => courses.Take(1 + i % 3).Select((course, k) => new CourseProgressSnapshot(user, course,
+                new Dictionary<string, LectureProgress>
+                {
+                    ["l1"] = new(60 + i, At(Day1, 10 + k), 95, Coverage.Of(0, 95)),
+                    ["l2"] = new(10 * (i + 1), At(Day1, 11), 10 * (i + 1), Coverage.Of(0, 10 * (i + 1))),
+                }))).ToList(),
+            users.Select((user, i) => new ActivitySnapshot(user, new Dictionary<DateOnly, Coverage>
+            {
+                [Day1] = Coverage.Of(0, 100 + 30 * i),
+                [Day1.AddDays(-1)] = Coverage.Of(0, 200),
+            })).ToList());
+
+        var batchPlan = await Store.PlanAsync(RecordChange.Of(Change(batched)));
+        var alonePlans = new List<RecordPlan>();
+        var aloneChange = Change(alone);
+        foreach (var user in alone)
+            alonePlans.Add(await Store.PlanAsync(RecordChange.Of(aloneChange.Of(user))));
+
+        Assert.Contains(batchPlan.Events, e => e.UserId == batched[0] && e.Type == Core.Events.EventTypes.GoalMet);
+        Assert.Contains(batchPlan.Boards, b => b.UserId == batched[1]);
+        for (var i = 0; i < batched.Length; i++)
+        {
+            Assert.Equal(await RecordOfAsync(alone[i], courses), await RecordOfAsync(batched[i], courses));
+            Assert.Equal(alonePlans[i].Events.Select(e => e.Type).Order(StringComparer.Ordinal),
+                batchPlan.Events.Where(e => e.UserId == batched[i]).Select(e => e.Type).Order(StringComparer.Ordinal));
+            Assert.Equal(alonePlans[i].Boards.Select(b => (b.Week, string.Join(",", b.Courses), b.Seconds)),
+                batchPlan.Boards.Where(b => b.UserId == batched[i]).Select(b => (b.Week, string.Join(",", b.Courses), b.Seconds)));
+        }
+    }
+
+    /// <summary>Everything the store holds of a learner, as text to compare across learners.</summary>
+    private async Task<string> RecordOfAsync(string user, string[] courses)
+    {
+        var lectures = await Store.Store.ReadLecturesAsync(user, courses);
+        var lines = lectures.SelectMany(c => c.Value.Select(l =>
+            $"{courses.ToList().IndexOf(c.Key)}/{l.Key} {l.Value.Progress.Position} {l.Value.Progress.UpdatedAt} {l.Value.Progress.Furthest} " +
+            $"{l.Value.Progress.Coverage.Format()} {l.Value.Completed} {l.Value.CompletedOn:O}")).ToList();
+        lines.AddRange((await Store.Store.ReadDaysAsync(user, Day1.AddDays(-10), Day1.AddDays(1))).Select(d =>
+            $"{d.Day:O} {d.Played.Format()} {d.Seconds} {d.Marks} {d.Completions}"));
+        var learner = await Store.ReadLearnerAsync(user, Day1.AddDays(-40));
+        lines.Add($"{learner.TotalCompleted} {learner.TotalWatchSeconds} {learner.LongestStreak} {string.Join(",", learner.RecentRuns)}");
+        lines.Sort(StringComparer.Ordinal);
+        return string.Join("\n", lines);
     }
 
     [Fact]
