@@ -50,8 +50,14 @@ public sealed class RedisKeys(int buckets)
     /// <summary>Resume, high-water marks and coverage of one learner in one course.</summary>
     public static string ProgressMember(string userId, string courseId) => $"p:{userId}:{courseId}";
 
-    /// <summary>Playing spans per day of one learner.</summary>
+    /// <summary>
+    /// Playing spans per day of one learner (field: the day, yyyy-MM-dd), and the learner's cached time zone in the field
+    /// <see cref="ZoneField"/>, which no day can be named.
+    /// </summary>
     public static string ActivityMember(string userId) => $"a:{userId}";
+
+    /// <summary>The field of the day-spans hash that caches the learner's time zone (<see cref="RedisLearnerZones"/>).</summary>
+    public const string ZoneField = "z";
 
     public RedisKey Progress(string userId, string courseId) => Of(BucketOf(userId), ProgressMember(userId, courseId));
 

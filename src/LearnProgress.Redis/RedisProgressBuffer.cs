@@ -312,8 +312,9 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         return lectures;
     }
 
+    /// <summary>The day fields of a learner's day-spans hash; the cached zone is no day.</summary>
     private static Dictionary<DateOnly, Coverage> ParseActivity(HashEntry[] entries) =>
-        entries.ToDictionary(
+        entries.Where(e => e.Name != RedisKeys.ZoneField).ToDictionary(
             e => DateOnly.ParseExact((string)e.Name!, PingArguments.DayFormat, CultureInfo.InvariantCulture),
             e => Coverage.Parse(e.Value!));
 

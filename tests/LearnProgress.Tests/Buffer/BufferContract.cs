@@ -324,6 +324,59 @@ public abstract class BufferContract
         Assert.True(await Db.KeyTimeToLiveAsync(_keys.Courses(_user)) > TimeSpan.FromDays(31));
     }
 
+    private RedisLearnerZones Zones => new(Connection, _keys);
+
+    [Fact]
+    public async Task A_cached_zone_is_a_field_of_the_day_spans_that_no_read_or_flush_takes_for_a_day()
+    {
+        RequireServer();
+        Assert.Null(await Zones.GetAsync(_user));
+
+        await Zones.FillAsync(_user, "Europe/Paris");
+
+        Assert.Equal("Europe/Paris", await Zones.GetAsync(_user));
+        // A hash the zone created lives as long as the shared zone cache did; the first day pushes it to the days' TTL.
+        Assert.InRange(await Db.KeyTimeToLiveAsync(_keys.Activity(_user)) ?? TimeSpan.Zero, TimeSpan.FromHours(23), RedisLearnerZones.Ttl);
+        Assert.Empty(await Buffer.ReadActivityAsync(_user));
+        await Buffer.RecordAsync(_user, [Play("l1", 0, 30, 30_000)]);
+        Assert.True(await Db.KeyTimeToLiveAsync(_keys.Activity(_user)) > TimeSpan.FromDays(31));
+        var activity = new List<ActivitySnapshot>();
+        await Buffer.FlushBucketAsync(Bucket, (batch, _) =>
+        {
+            activity.AddRange(batch.Activity.Where(a => a.UserId == _user));
+            return Task.FromResult(NoneHeld);
+        });
+        Assert.Equal([Today], Assert.Single(activity).Played.Keys);
+        Assert.Equal([Today], (await Buffer.ReadActivityAsync(_user)).Keys);
+        Assert.Equal("Europe/Paris", await Zones.GetAsync(_user));
+        Assert.True(await Db.KeyTimeToLiveAsync(_keys.Activity(_user)) > TimeSpan.FromDays(31));
+    }
+
+    [Fact]
+    public async Task A_zone_set_replaces_the_cached_one_and_a_fill_read_before_it_does_not_bring_the_old_one_back()
+    {
+        RequireServer();
+        await Zones.FillAsync(_user, "UTC");
+
+        await Zones.SetAsync(_user, "Asia/Tokyo");
+        await Zones.FillAsync(_user, "UTC");
+
+        Assert.Equal("Asia/Tokyo", await Zones.GetAsync(_user));
+    }
+
+    [Fact]
+    public async Task Erasing_a_learner_drops_the_cached_zone_with_the_day_spans()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Play("l1", 0, 30, 30_000)]);
+        await Zones.FillAsync(_user, "Europe/Paris");
+
+        await Buffer.EraseAsync(_user, _ => Task.CompletedTask);
+
+        Assert.Null(await Zones.GetAsync(_user));
+        Assert.False(await Db.KeyExistsAsync(_keys.Activity(_user)));
+    }
+
     [Fact]
     public async Task The_oldest_pending_change_is_dated_by_its_first_ping_and_cleared_by_the_flush()
     {
