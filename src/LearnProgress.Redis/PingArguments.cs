@@ -24,7 +24,7 @@ internal static class PingArguments
             args.Add(scriptKeys.Count + 1);   // Lua arrays start at 1
             args.Add(RedisKeys.ActivityMember(userId));
             args.Add(pings.Count);
-            scriptKeys.AddRange([keys.Dirty(bucket), keys.Since(bucket), keys.Activity(userId), keys.Courses(userId)]);
+            scriptKeys.AddRange([keys.Dirty(bucket), keys.Since(bucket), keys.Activity(userId)]);
             var courseKeyIndex = new Dictionary<string, int>(StringComparer.Ordinal);
             foreach (var ping in pings)
             {

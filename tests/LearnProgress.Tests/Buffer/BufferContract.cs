@@ -111,7 +111,7 @@ public abstract class BufferContract
         Assert.Equal(10, (await Buffer.ReadAsync(_user, _course))["l1"].Position);
         Assert.Equal(7, (await Buffer.ReadAsync(_user, otherCourse))["l9"].Position);
         var slot = Connection.HashSlot(_keys.Dirty(Bucket));
-        Assert.All(new[] { _keys.Claimed(Bucket), _keys.Progress(_user, _course), _keys.Progress(_user, otherCourse), _keys.Activity(_user), _keys.Courses(_user) },
+        Assert.All(new[] { _keys.Claimed(Bucket), _keys.Progress(_user, _course), _keys.Progress(_user, otherCourse), _keys.Activity(_user), _keys.LegacyCourses(_user) },
             key => Assert.Equal(slot, Connection.HashSlot(key)));
     }
 
@@ -309,19 +309,42 @@ public abstract class BufferContract
     }
 
     [Fact]
-    public async Task The_course_list_lives_32_days_and_names_again_a_course_changed_after_its_flush()
+    public async Task The_course_list_lives_32_days_in_the_day_spans_and_names_again_a_course_changed_after_its_flush()
     {
         RequireServer();
         await Buffer.RecordAsync(_user, [Ping("l1", 10, 1_000)]);
-        Assert.True(await Db.KeyTimeToLiveAsync(_keys.Courses(_user)) > TimeSpan.FromDays(31));
+        Assert.Equal([_course], RedisKeys.CoursesOf(await Db.HashKeysAsync(_keys.Activity(_user))));
+        Assert.True(await Db.KeyTimeToLiveAsync(_keys.Activity(_user)) > TimeSpan.FromDays(31));
         await FlushAsync();
-        await Db.KeyDeleteAsync(_keys.Courses(_user)); // as if the list had lapsed
+        await Db.HashDeleteAsync(_keys.Activity(_user), RedisKeys.CourseFieldPrefix + _course); // as if the list had lapsed
 
         await Buffer.RecordAsync(_user, [Ping("l1", 20, 2_000)]);
 
-        Assert.Equal([_course], (await Db.SetMembersAsync(_keys.Courses(_user))).Select(c => (string)c!));
+        Assert.Equal([_course], RedisKeys.CoursesOf(await Db.HashKeysAsync(_keys.Activity(_user))));
         Assert.Equal(20, (await Buffer.ReadCoursesAsync(_user))[_course]["l1"].Position);
-        Assert.True(await Db.KeyTimeToLiveAsync(_keys.Courses(_user)) > TimeSpan.FromDays(31));
+        Assert.True(await Db.KeyTimeToLiveAsync(_keys.Activity(_user)) > TimeSpan.FromDays(31));
+        Assert.False(await Db.KeyExistsAsync(_keys.LegacyCourses(_user)));
+    }
+
+    [Fact]
+    public async Task A_course_set_an_older_version_left_is_still_read_and_erased()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Ping("l1", 10, 1_000)]);
+        var old = Unique.Id("c");
+        // As a version that kept the course list in a set of its own left it: a progress hash and the set naming it.
+        await Db.HashSetAsync(_keys.Progress(_user, old), "l7", "5|1000|5|0:5");
+        await Db.SetAddAsync(_keys.LegacyCourses(_user), old);
+
+        var courses = await Buffer.ReadCoursesAsync(_user);
+
+        Assert.Equal(new[] { _course, old }.Order(StringComparer.Ordinal), courses.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new LectureProgress(5, 1_000, 5, Coverage.Of(0, 5)), courses[old]["l7"]);
+        await Buffer.EraseAsync(_user, _ => Task.CompletedTask);
+        Assert.False(await Db.KeyExistsAsync(_keys.LegacyCourses(_user)));
+        Assert.False(await Db.KeyExistsAsync(_keys.Progress(_user, old)));
+        Assert.False(await Db.KeyExistsAsync(_keys.Progress(_user, _course)));
+        Assert.Empty(await Buffer.ReadCoursesAsync(_user));
     }
 
     private RedisLearnerZones Zones => new(Connection, _keys);
