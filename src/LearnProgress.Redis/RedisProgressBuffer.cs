@@ -316,9 +316,11 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         var lectures = new Dictionary<string, LectureProgress>(entries.Length, StringComparer.Ordinal);
         foreach (var entry in entries)
         {
+            // position|updatedAt|furthest|coverage; an empty furthest is the position (record.lua).
             var parts = ((string)entry.Value!).Split('|');
-            lectures[entry.Name!] = new LectureProgress(Parse(parts[0]), long.Parse(parts[1], CultureInfo.InvariantCulture), Parse(parts[2]),
-                Coverage.Parse(parts[3]));
+            var position = Parse(parts[0]);
+            lectures[entry.Name!] = new LectureProgress(position, long.Parse(parts[1], CultureInfo.InvariantCulture),
+                parts[2].Length == 0 ? position : Parse(parts[2]), Coverage.Parse(parts[3]));
         }
         return lectures;
     }

@@ -347,6 +347,23 @@ public abstract class BufferContract
         Assert.Empty(await Buffer.ReadCoursesAsync(_user));
     }
 
+    [Fact]
+    public async Task A_lectures_furthest_is_stored_only_where_it_is_not_the_position_and_older_values_still_merge()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Ping("l1", 40, 1_000)]);
+        Assert.Equal("40|1000||10:40", (string?)await Db.HashGetAsync(ProgressKey, "l1"));
+
+        await Buffer.RecordAsync(_user, [Ping("l1", 20, 2_000)]);
+
+        Assert.Equal("20|2000|40|0:40", (string?)await Db.HashGetAsync(ProgressKey, "l1"));
+        Assert.Equal(new LectureProgress(20, 2_000, 40, Coverage.Of(0, 40)), (await Buffer.ReadAsync(_user, _course))["l1"]);
+        // A value as versions before wrote it, furthest spelled out, merges as before.
+        await Db.HashSetAsync(ProgressKey, "l2", "50|1000|50|20:50");
+        await Buffer.RecordAsync(_user, [Ping("l2", 45, 500)]);
+        Assert.Equal(new LectureProgress(50, 1_000, 50, Coverage.Of(15, 50)), (await Buffer.ReadAsync(_user, _course))["l2"]);
+    }
+
     private RedisLearnerZones Zones => new(Connection, _keys);
 
     [Fact]
