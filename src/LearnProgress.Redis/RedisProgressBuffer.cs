@@ -316,11 +316,15 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         var lectures = new Dictionary<string, LectureProgress>(entries.Length, StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            // position|updatedAt|furthest|coverage; an empty furthest is the position (record.lua).
-            var parts = ((string)entry.Value!).Split('|');
-            var position = Parse(parts[0]);
-            lectures[entry.Name!] = new LectureProgress(position, long.Parse(parts[1], CultureInfo.InvariantCulture),
-                parts[2].Length == 0 ? position : Parse(parts[2]), Coverage.Parse(parts[3]));
+            // position;updatedAt|furthest|coverage, updatedAt in base 36, or as written before that: position|updatedAt|…
+            // in decimal; an empty furthest is the position (record.lua).
+            var value = (string)entry.Value!;
+            var head = value.IndexOf(';', StringComparison.Ordinal);
+            var parts = (head < 0 ? value : value[(head + 1)..]).Split('|');
+            var position = Parse(head < 0 ? parts[0] : value[..head]);
+            var updatedAt = head < 0 ? long.Parse(parts[1], CultureInfo.InvariantCulture) : PingArguments.FromBase36(parts[0]);
+            var rest = head < 0 ? parts[2..] : parts[1..];
+            lectures[entry.Name!] = new LectureProgress(position, updatedAt, rest[0].Length == 0 ? position : Parse(rest[0]), Coverage.Parse(rest[1]));
         }
         return lectures;
     }

@@ -6,10 +6,12 @@
 -- the learner's three keys (the bucket's dirty set, the bucket's oldest-change time, the learner's day spans, which
 -- also list the learner's buffered courses), the dirty-set member of the spans, the number of pings,
 -- then 11 values per ping: index into KEYS of its progress hash, dirty-set member, course id, lecture id, position,
--- client time (ms), footage claimed from and to ('' if none), learner's day, playing span from and to in seconds since
+-- client time (ms, in base 36 as PingArguments.Base36 writes it), footage claimed from and to ('' if none), learner's day, playing span from and to in seconds since
 -- the day's start ('' if none).
--- A lecture's field holds "position|updatedAt|furthest|coverage" (LectureProgress.Merge; coverage as Coverage.Format),
--- furthest left empty when it is the position's text (the usual case, two or more bytes less per lecture);
+-- A lecture's field holds "position;updatedAt|furthest|coverage" (LectureProgress.Merge; updatedAt in base 36, eight
+-- characters where decimal takes thirteen; coverage as Coverage.Format), furthest left empty when it is the position's
+-- text (the usual case). A value written before updatedAt moved to base 36 has '|' after the position and updatedAt in
+-- decimal, and keeps that form until a later ping replaces its updatedAt;
 -- a day's field holds its spans in the same form; a buffered course is the field 'c:<course>' with an empty value.
 local ttl = ARGV[1]
 local dirty, since
@@ -44,6 +46,12 @@ local function cover(coverage, s, e)
   return table.concat(out, ',')
 end
 
+-- A time in ms as PingArguments.Base36 writes it.
+local function ms(text)
+  if string.byte(text) == 45 then return -tonumber(string.sub(text, 2), 36) end
+  return tonumber(text, 36)
+end
+
 -- One learner's pings: ARGV[first .. first + 11 * count - 1].
 local function record(activity, activity_member, first, count)
   local listed, extend = {}, false
@@ -51,20 +59,20 @@ local function record(activity, activity_member, first, count)
     local key = KEYS[tonumber(ARGV[i])]
     local member, course, lecture, pos, ts = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
     local cfrom, cto, day, pfrom, pto = ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10]
-    local t, p = tonumber(ts), tonumber(pos)
+    local t, p = ms(ts), tonumber(pos)
 
     local current = redis.call('HGET', key, lecture)
-    local npos, nts, nfur, ncov = pos, ts, pos, ''
+    local npos, nsep, nts, nfur, ncov = pos, ';', ts, pos, ''
     if current then
-      local cpos, cts, cfur, ccov = string.match(current, '^([^|]+)|([^|]+)|([^|]*)|(.*)$')
+      local cpos, csep, cts, cfur, ccov = string.match(current, '^([^|;]+)([|;])([^|]+)|([^|]*)|(.*)$')
       if cfur == '' then cfur = cpos end
-      npos, nts, nfur, ncov = cpos, cts, cfur, ccov
-      local ct = tonumber(cts)
-      if t > ct or (t == ct and p > tonumber(cpos)) then npos, nts = pos, ts end
+      npos, nsep, nts, nfur, ncov = cpos, csep, cts, cfur, ccov
+      local ct = csep == ';' and ms(cts) or tonumber(cts)
+      if t > ct or (t == ct and p > tonumber(cpos)) then npos, nsep, nts = pos, ';', ts end
       if p > tonumber(cfur) then nfur = pos end
     end
     if cfrom ~= '' then ncov = cover(ncov, cfrom, cto) end
-    local value = npos .. '|' .. nts .. '|' .. (nfur == npos and '' or nfur) .. '|' .. ncov
+    local value = npos .. nsep .. nts .. '|' .. (nfur == npos and '' or nfur) .. '|' .. ncov
     -- A duplicate or stale ping changes nothing, so it neither dirties the key nor keeps it alive.
     if value ~= current then
       redis.call('HSET', key, lecture, value)

@@ -348,20 +348,26 @@ public abstract class BufferContract
     }
 
     [Fact]
-    public async Task A_lectures_furthest_is_stored_only_where_it_is_not_the_position_and_older_values_still_merge()
+    public async Task A_lectures_time_is_stored_in_base_36_and_its_furthest_only_where_it_is_not_the_position_and_older_values_still_merge()
     {
         RequireServer();
         await Buffer.RecordAsync(_user, [Ping("l1", 40, 1_000)]);
-        Assert.Equal("40|1000||10:40", (string?)await Db.HashGetAsync(ProgressKey, "l1"));
+        // updatedAt in base 36: 1000 = 27 × 36 + 28.
+        Assert.Equal("40;rs||10:40", (string?)await Db.HashGetAsync(ProgressKey, "l1"));
 
         await Buffer.RecordAsync(_user, [Ping("l1", 20, 2_000)]);
 
-        Assert.Equal("20|2000|40|0:40", (string?)await Db.HashGetAsync(ProgressKey, "l1"));
+        Assert.Equal("20;1jk|40|0:40", (string?)await Db.HashGetAsync(ProgressKey, "l1"));
         Assert.Equal(new LectureProgress(20, 2_000, 40, Coverage.Of(0, 40)), (await Buffer.ReadAsync(_user, _course))["l1"]);
-        // A value as versions before wrote it, furthest spelled out, merges as before.
-        await Db.HashSetAsync(ProgressKey, "l2", "50|1000|50|20:50");
-        await Buffer.RecordAsync(_user, [Ping("l2", 45, 500)]);
-        Assert.Equal(new LectureProgress(50, 1_000, 50, Coverage.Of(15, 50)), (await Buffer.ReadAsync(_user, _course))["l2"]);
+        // A value as versions before wrote it (updatedAt in decimal, furthest spelled out) merges as before, keeping its
+        // form until a later ping replaces its updatedAt.
+        await Db.HashSetAsync(ProgressKey, "l2", "50|1796569400578|50|20:50");
+        await Buffer.RecordAsync(_user, [Ping("l2", 45, 1_796_569_400_000)]);
+        Assert.Equal(new LectureProgress(50, 1_796_569_400_578, 50, Coverage.Of(15, 50)), (await Buffer.ReadAsync(_user, _course))["l2"]);
+        Assert.Equal("50|1796569400578||15:50", (string?)await Db.HashGetAsync(ProgressKey, "l2"));
+        await Buffer.RecordAsync(_user, [Ping("l2", 45, 1_796_569_400_579)]);
+        Assert.Equal(new LectureProgress(45, 1_796_569_400_579, 50, Coverage.Of(15, 50)), (await Buffer.ReadAsync(_user, _course))["l2"]);
+        Assert.Equal("45;mxbz19fn|50|15:50", (string?)await Db.HashGetAsync(ProgressKey, "l2"));
     }
 
     private RedisLearnerZones Zones => new(Connection, _keys);
