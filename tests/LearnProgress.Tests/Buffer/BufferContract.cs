@@ -403,11 +403,15 @@ public abstract class BufferContract
     {
         RequireServer();
         await Zones.FillAsync(_user, "UTC");
+        Assert.Equal("UTC", await Zones.GetAsync(_user));
+        Assert.Equal("", (string?)await Db.HashGetAsync(_keys.Activity(_user), RedisKeys.ZoneField)); // the default, in no bytes
 
         await Zones.SetAsync(_user, "Asia/Tokyo");
         await Zones.FillAsync(_user, "UTC");
 
         Assert.Equal("Asia/Tokyo", await Zones.GetAsync(_user));
+        await Zones.SetAsync(_user, "UTC");
+        Assert.Equal("UTC", await Zones.GetAsync(_user));
     }
 
     [Fact]
