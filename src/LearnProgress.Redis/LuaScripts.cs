@@ -7,6 +7,7 @@ internal static class LuaScripts
     public static readonly string Claim = Load("claim.lua");
     public static readonly string Ack = Load("ack.lua");
     public static readonly string Erase = Load("erase.lua");
+    public static readonly string Zone = Load("zone.lua");
 
     private static string Load(string name)
     {

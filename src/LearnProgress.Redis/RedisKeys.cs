@@ -50,15 +50,35 @@ public sealed class RedisKeys(int buckets)
     /// <summary>Resume, high-water marks and coverage of one learner in one course.</summary>
     public static string ProgressMember(string userId, string courseId) => $"p:{userId}:{courseId}";
 
-    /// <summary>Playing spans per day of one learner.</summary>
+    /// <summary>
+    /// Playing spans per day of one learner (field: the day, yyyy-MM-dd); in the same hash, the courses the learner has
+    /// pinged lately (field: <see cref="CourseFieldPrefix"/> and the course id, so reads find every buffered course; never
+    /// flushed) and the learner's cached time zone (field <see cref="ZoneField"/>). No day is named like either.
+    /// </summary>
     public static string ActivityMember(string userId) => $"a:{userId}";
+
+    /// <summary>The field of the day-spans hash that caches the learner's time zone (<see cref="RedisLearnerZones"/>).</summary>
+    public const string ZoneField = "z";
 
     public RedisKey Progress(string userId, string courseId) => Of(BucketOf(userId), ProgressMember(userId, courseId));
 
     public RedisKey Activity(string userId) => Of(BucketOf(userId), ActivityMember(userId));
 
-    /// <summary>The courses a learner has pinged lately, so reads find every buffered course; never flushed.</summary>
-    public RedisKey Courses(string userId) => $"{Prefix}{Tag(BucketOf(userId))}:c:{userId}";
+    /// <summary>
+    /// The set of courses a learner had pinged, as versions before the list moved into <see cref="Activity"/> kept it;
+    /// still read and erased until the last of them expires (32 days after its last change).
+    /// </summary>
+    public RedisKey LegacyCourses(string userId) => $"{Prefix}{Tag(BucketOf(userId))}:c:{userId}";
+
+    /// <summary>A day-spans field that lists a buffered course: this prefix, then the course id.</summary>
+    public const string CourseFieldPrefix = "c:";
+
+    /// <summary>The buffered courses named by the fields of a learner's day-spans hash.</summary>
+    public static IEnumerable<string> CoursesOf(IEnumerable<RedisValue> fields) =>
+        fields.Select(f => (string)f!).Where(f => f.StartsWith(CourseFieldPrefix, StringComparison.Ordinal)).Select(f => f[CourseFieldPrefix.Length..]);
+
+    /// <summary>Whether a day-spans field holds a day (not a course or the zone).</summary>
+    public static bool IsDayField(string field) => field != ZoneField && !field.StartsWith(CourseFieldPrefix, StringComparison.Ordinal);
 
     /// <summary>
     /// One weekly board, a sorted set of learner ids scored by seconds played in the week: <c>lp:lb:2026-11-30:all</c>

@@ -136,13 +136,24 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         string userId, CancellationToken cancellationToken = default)
     {
         var db = Db;
-        var courses = (await db.SetMembersAsync(keys.Courses(userId))).Select(c => (string)c!).ToList();
+        var courses = await CoursesAsync(db, userId);
         var hashes = await Task.WhenAll(courses.Select(c => db.HashGetAllAsync(keys.Progress(userId, c))));
         var result = new Dictionary<string, IReadOnlyDictionary<string, LectureProgress>>(StringComparer.Ordinal);
         for (var i = 0; i < courses.Count; i++)
             // A flushed key that expired leaves its course in the list: the store holds all of it.
             if (hashes[i].Length > 0) result[courses[i]] = ParseProgress(hashes[i]);
         return result;
+    }
+
+    /// <summary>
+    /// The courses the learner's day spans list, and those of a course set an older version left (read until it expires,
+    /// so an upgrade with unflushed keys loses none of them).
+    /// </summary>
+    private async Task<List<string>> CoursesAsync(IDatabase db, string userId)
+    {
+        var listed = db.HashKeysAsync(keys.Activity(userId));
+        var legacy = db.SetMembersAsync(keys.LegacyCourses(userId));
+        return RedisKeys.CoursesOf(await listed).Concat((await legacy).Select(c => (string)c!)).Distinct(StringComparer.Ordinal).ToList();
     }
 
     public async Task<IReadOnlyDictionary<DateOnly, Coverage>> ReadActivityAsync(string userId, CancellationToken cancellationToken = default) =>
@@ -239,16 +250,16 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         {
             // The learner's progress hashes: every course pinged lately, and any changed, claimed or held member (a hash
             // whose course list expired while the store was down). The script checks the list is still whole.
-            var courses = db.SetMembersAsync(keys.Courses(userId));
+            var courses = CoursesAsync(db, userId);
             var dirty = db.SetMembersAsync(keys.Dirty(bucket));
             var claimed = db.SetMembersAsync(keys.Claimed(bucket));
             var held = db.SortedSetRangeByRankAsync(keys.Held(bucket));
-            var members = (await courses).Select(c => RedisKeys.ProgressMember(userId, (string)c!))
+            var members = (await courses).Select(c => RedisKeys.ProgressMember(userId, c))
                 .Concat((await dirty).Concat(await claimed).Concat(await held).Select(m => (string)m!)
                     .Where(m => m.StartsWith(prefix, StringComparison.Ordinal)))
                 .Distinct(StringComparer.Ordinal).ToList();
             RedisKey[] scriptKeys = [lease, keys.Dirty(bucket), keys.Claimed(bucket), keys.Since(bucket), keys.Held(bucket), keys.HeldAttempts(bucket),
-                keys.HeldSince(bucket), keys.Courses(userId), keys.Activity(userId), .. members.Select(m => keys.Of(bucket, m))];
+                keys.HeldSince(bucket), keys.LegacyCourses(userId), keys.Activity(userId), .. members.Select(m => keys.Of(bucket, m))];
             RedisValue[] args = [token, (long)FlushLease.TotalMilliseconds, prefix, RedisKeys.ActivityMember(userId), .. members.Select(m => (RedisValue)m)];
             var result = (int)await db.ScriptEvaluateAsync(LuaScripts.Erase, scriptKeys, args);
             // An erase a failover forgot would bring the learner's buffered state back, to be flushed again.
@@ -318,15 +329,22 @@ public sealed class RedisProgressBuffer(IConnectionMultiplexer redis, RedisKeys 
         var lectures = new Dictionary<string, LectureProgress>(entries.Length, StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            var parts = ((string)entry.Value!).Split('|');
-            lectures[entry.Name!] = new LectureProgress(Parse(parts[0]), long.Parse(parts[1], CultureInfo.InvariantCulture), Parse(parts[2]),
-                Coverage.Parse(parts[3]));
+            // position;updatedAt|furthest|coverage, updatedAt in base 36, or as written before that: position|updatedAt|…
+            // in decimal; an empty furthest is the position (record.lua).
+            var value = (string)entry.Value!;
+            var head = value.IndexOf(';', StringComparison.Ordinal);
+            var parts = (head < 0 ? value : value[(head + 1)..]).Split('|');
+            var position = Parse(head < 0 ? parts[0] : value[..head]);
+            var updatedAt = head < 0 ? long.Parse(parts[1], CultureInfo.InvariantCulture) : PingArguments.FromBase36(parts[0]);
+            var rest = head < 0 ? parts[2..] : parts[1..];
+            lectures[entry.Name!] = new LectureProgress(position, updatedAt, rest[0].Length == 0 ? position : Parse(rest[0]), Coverage.Parse(rest[1]));
         }
         return lectures;
     }
 
+    /// <summary>The day fields of a learner's day-spans hash; the listed courses and the cached zone are no days.</summary>
     private static Dictionary<DateOnly, Coverage> ParseActivity(HashEntry[] entries) =>
-        entries.ToDictionary(
+        entries.Where(e => RedisKeys.IsDayField(e.Name!)).ToDictionary(
             e => DateOnly.ParseExact((string)e.Name!, PingArguments.DayFormat, CultureInfo.InvariantCulture),
             e => Coverage.Parse(e.Value!));
 

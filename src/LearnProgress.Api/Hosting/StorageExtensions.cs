@@ -61,6 +61,7 @@ public static partial class StorageExtensions
                 writeBehind.FlushedKeyTtl, sp.GetRequiredService<TimeProvider>(), new ReplicaAcks(writeBehind.WaitReplicas, writeBehind.WaitTimeout),
                 commitAof: string.IsNullOrWhiteSpace(redis), syncToDisk: string.IsNullOrWhiteSpace(redis) ? sp.GetRequiredService<EmbeddedGarnet>().CommitToDisk : null);
         });
+        services.AddSingleton<ILearnerZoneCache>(sp => new RedisLearnerZones(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>()));
         services.AddSingleton<ILeaderboards>(sp => new RedisLeaderboards(sp.GetRequiredService<IConnectionMultiplexer>(), sp.GetRequiredService<RedisKeys>()));
         var mongo = builder.Configuration.GetConnectionString("Mongo");
         if (string.IsNullOrWhiteSpace(mongo))

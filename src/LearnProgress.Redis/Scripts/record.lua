@@ -2,14 +2,17 @@
 -- On a cluster a group holds learners of one hash slot only, so this runs in one slot; on a single server, any.
 -- Every claim (footage, playing time) is computed by the caller from the ping alone (PlaybackRules); this script
 -- only merges, so the same set of pings gives the same state in any order, with any repeats.
--- ARGV[1]: TTL (ms) of the learners' day spans and course lists; then one section per learner (PingArguments):
--- the index into KEYS of the learner's four keys (the bucket's dirty set, the bucket's oldest-change time, the learner's
--- playing spans per day, the learner's buffered courses), the dirty-set member of the spans, the number of pings,
+-- ARGV[1]: TTL (ms) of the learners' day spans; then one section per learner (PingArguments): the index into KEYS of
+-- the learner's three keys (the bucket's dirty set, the bucket's oldest-change time, the learner's day spans, which
+-- also list the learner's buffered courses), the dirty-set member of the spans, the number of pings,
 -- then 11 values per ping: index into KEYS of its progress hash, dirty-set member, course id, lecture id, position,
--- client time (ms), footage claimed from and to ('' if none), learner's day, playing span from and to in seconds since
+-- client time (ms, in base 36 as PingArguments.Base36 writes it), footage claimed from and to ('' if none), learner's day, playing span from and to in seconds since
 -- the day's start ('' if none).
--- A lecture's field holds "position|updatedAt|furthest|coverage" (LectureProgress.Merge; coverage as Coverage.Format);
--- a day's field holds its spans in the same form.
+-- A lecture's field holds "position;updatedAt|furthest|coverage" (LectureProgress.Merge; updatedAt in base 36, eight
+-- characters where decimal takes thirteen; coverage as Coverage.Format), furthest left empty when it is the position's
+-- text (the usual case). A value written before updatedAt moved to base 36 has '|' after the position and updatedAt in
+-- decimal, and keeps that form until a later ping replaces its updatedAt;
+-- a day's field holds its spans in the same form; a buffered course is the field 'c:<course>' with an empty value.
 local ttl = ARGV[1]
 local dirty, since
 
@@ -43,38 +46,45 @@ local function cover(coverage, s, e)
   return table.concat(out, ',')
 end
 
+-- A time in ms as PingArguments.Base36 writes it.
+local function ms(text)
+  if string.byte(text) == 45 then return -tonumber(string.sub(text, 2), 36) end
+  return tonumber(text, 36)
+end
+
 -- One learner's pings: ARGV[first .. first + 11 * count - 1].
-local function record(activity, courses, activity_member, first, count)
-  local listed, new_day = {}, false
+local function record(activity, activity_member, first, count)
+  local listed, extend = {}, false
   for i = first, first + 11 * (count - 1), 11 do
     local key = KEYS[tonumber(ARGV[i])]
     local member, course, lecture, pos, ts = ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
     local cfrom, cto, day, pfrom, pto = ARGV[i + 6], ARGV[i + 7], ARGV[i + 8], ARGV[i + 9], ARGV[i + 10]
-    local t, p = tonumber(ts), tonumber(pos)
+    local t, p = ms(ts), tonumber(pos)
 
     local current = redis.call('HGET', key, lecture)
-    local npos, nts, nfur, ncov = pos, ts, pos, ''
+    local npos, nsep, nts, nfur, ncov = pos, ';', ts, pos, ''
     if current then
-      local cpos, cts, cfur, ccov = string.match(current, '^([^|]+)|([^|]+)|([^|]+)|(.*)$')
-      npos, nts, nfur, ncov = cpos, cts, cfur, ccov
-      local ct = tonumber(cts)
-      if t > ct or (t == ct and p > tonumber(cpos)) then npos, nts = pos, ts end
+      local cpos, csep, cts, cfur, ccov = string.match(current, '^([^|;]+)([|;])([^|]+)|([^|]*)|(.*)$')
+      if cfur == '' then cfur = cpos end
+      npos, nsep, nts, nfur, ncov = cpos, csep, cts, cfur, ccov
+      local ct = csep == ';' and ms(cts) or tonumber(cts)
+      if t > ct or (t == ct and p > tonumber(cpos)) then npos, nsep, nts = pos, ';', ts end
       if p > tonumber(cfur) then nfur = pos end
     end
     if cfrom ~= '' then ncov = cover(ncov, cfrom, cto) end
-    local value = npos .. '|' .. nts .. '|' .. nfur .. '|' .. ncov
+    local value = npos .. nsep .. nts .. '|' .. (nfur == npos and '' or nfur) .. '|' .. ncov
     -- A duplicate or stale ping changes nothing, so it neither dirties the key nor keeps it alive.
     if value ~= current then
       redis.call('HSET', key, lecture, value)
-      -- Only a key's first change since its last claim can find it with the TTL of its last flush. The course list
-      -- names every course changed in its 32 days, longer than a flushed key lives (WriteBehind:FlushedKeyTtl, 30 days
-      -- at most), so reads and erasure find every progress key through it.
+      -- Only a key's first change since its last claim can find it with the TTL of its last flush. The course fields
+      -- name every course changed in the day spans' 32 days, longer than a flushed key lives (WriteBehind:FlushedKeyTtl,
+      -- 30 days at most), so reads and erasure find every progress key through them.
       if mark_dirty(member) then
         redis.call('PERSIST', key)
         if not listed[course] then
-          redis.call('SADD', courses, course)
-          redis.call('PEXPIRE', courses, ttl)
+          redis.call('HSET', activity, 'c:' .. course, '')
           listed[course] = true
+          extend = true
         end
       end
     end
@@ -85,13 +95,14 @@ local function record(activity, courses, activity_member, first, count)
       if merged ~= spans then
         redis.call('HSET', activity, day, merged)
         mark_dirty(activity_member)
-        new_day = new_day or not spans
+        extend = extend or not spans
       end
     end
   end
   -- Day spans outlive the accepted client-time window, so a late ping always finds its day here: each new day pushes
-  -- the expiry on, and a day is created no earlier than the day itself (less the clock skew allowed).
-  if new_day then redis.call('PEXPIRE', activity, ttl) end
+  -- the expiry on, and a day is created no earlier than the day itself (less the clock skew allowed). A newly listed
+  -- course pushes it on too, so the list outlives every progress key it names.
+  if extend then redis.call('PEXPIRE', activity, ttl) end
 end
 
 local at = 2
@@ -99,7 +110,7 @@ while at <= #ARGV do
   local k = tonumber(ARGV[at])
   dirty, since = KEYS[k], KEYS[k + 1]
   local count = tonumber(ARGV[at + 2])
-  record(KEYS[k + 2], KEYS[k + 3], ARGV[at + 1], at + 3, count)
+  record(KEYS[k + 2], ARGV[at + 1], at + 3, count)
   at = at + 3 + 11 * count
 end
 return 1

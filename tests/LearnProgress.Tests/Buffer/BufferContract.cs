@@ -111,7 +111,7 @@ public abstract class BufferContract
         Assert.Equal(10, (await Buffer.ReadAsync(_user, _course))["l1"].Position);
         Assert.Equal(7, (await Buffer.ReadAsync(_user, otherCourse))["l9"].Position);
         var slot = Connection.HashSlot(_keys.Dirty(Bucket));
-        Assert.All(new[] { _keys.Claimed(Bucket), _keys.Progress(_user, _course), _keys.Progress(_user, otherCourse), _keys.Activity(_user), _keys.Courses(_user) },
+        Assert.All(new[] { _keys.Claimed(Bucket), _keys.Progress(_user, _course), _keys.Progress(_user, otherCourse), _keys.Activity(_user), _keys.LegacyCourses(_user) },
             key => Assert.Equal(slot, Connection.HashSlot(key)));
     }
 
@@ -309,19 +309,122 @@ public abstract class BufferContract
     }
 
     [Fact]
-    public async Task The_course_list_lives_32_days_and_names_again_a_course_changed_after_its_flush()
+    public async Task The_course_list_lives_32_days_in_the_day_spans_and_names_again_a_course_changed_after_its_flush()
     {
         RequireServer();
         await Buffer.RecordAsync(_user, [Ping("l1", 10, 1_000)]);
-        Assert.True(await Db.KeyTimeToLiveAsync(_keys.Courses(_user)) > TimeSpan.FromDays(31));
+        Assert.Equal([_course], RedisKeys.CoursesOf(await Db.HashKeysAsync(_keys.Activity(_user))));
+        Assert.True(await Db.KeyTimeToLiveAsync(_keys.Activity(_user)) > TimeSpan.FromDays(31));
         await FlushAsync();
-        await Db.KeyDeleteAsync(_keys.Courses(_user)); // as if the list had lapsed
+        await Db.HashDeleteAsync(_keys.Activity(_user), RedisKeys.CourseFieldPrefix + _course); // as if the list had lapsed
 
         await Buffer.RecordAsync(_user, [Ping("l1", 20, 2_000)]);
 
-        Assert.Equal([_course], (await Db.SetMembersAsync(_keys.Courses(_user))).Select(c => (string)c!));
+        Assert.Equal([_course], RedisKeys.CoursesOf(await Db.HashKeysAsync(_keys.Activity(_user))));
         Assert.Equal(20, (await Buffer.ReadCoursesAsync(_user))[_course]["l1"].Position);
-        Assert.True(await Db.KeyTimeToLiveAsync(_keys.Courses(_user)) > TimeSpan.FromDays(31));
+        Assert.True(await Db.KeyTimeToLiveAsync(_keys.Activity(_user)) > TimeSpan.FromDays(31));
+        Assert.False(await Db.KeyExistsAsync(_keys.LegacyCourses(_user)));
+    }
+
+    [Fact]
+    public async Task A_course_set_an_older_version_left_is_still_read_and_erased()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Ping("l1", 10, 1_000)]);
+        var old = Unique.Id("c");
+        // As a version that kept the course list in a set of its own left it: a progress hash and the set naming it.
+        await Db.HashSetAsync(_keys.Progress(_user, old), "l7", "5|1000|5|0:5");
+        await Db.SetAddAsync(_keys.LegacyCourses(_user), old);
+
+        var courses = await Buffer.ReadCoursesAsync(_user);
+
+        Assert.Equal(new[] { _course, old }.Order(StringComparer.Ordinal), courses.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new LectureProgress(5, 1_000, 5, Coverage.Of(0, 5)), courses[old]["l7"]);
+        await Buffer.EraseAsync(_user, _ => Task.CompletedTask);
+        Assert.False(await Db.KeyExistsAsync(_keys.LegacyCourses(_user)));
+        Assert.False(await Db.KeyExistsAsync(_keys.Progress(_user, old)));
+        Assert.False(await Db.KeyExistsAsync(_keys.Progress(_user, _course)));
+        Assert.Empty(await Buffer.ReadCoursesAsync(_user));
+    }
+
+    [Fact]
+    public async Task A_lectures_time_is_stored_in_base_36_and_its_furthest_only_where_it_is_not_the_position_and_older_values_still_merge()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Ping("l1", 40, 1_000)]);
+        // updatedAt in base 36: 1000 = 27 × 36 + 28.
+        Assert.Equal("40;rs||10:40", (string?)await Db.HashGetAsync(ProgressKey, "l1"));
+
+        await Buffer.RecordAsync(_user, [Ping("l1", 20, 2_000)]);
+
+        Assert.Equal("20;1jk|40|0:40", (string?)await Db.HashGetAsync(ProgressKey, "l1"));
+        Assert.Equal(new LectureProgress(20, 2_000, 40, Coverage.Of(0, 40)), (await Buffer.ReadAsync(_user, _course))["l1"]);
+        // A value as versions before wrote it (updatedAt in decimal, furthest spelled out) merges as before, keeping its
+        // form until a later ping replaces its updatedAt.
+        await Db.HashSetAsync(ProgressKey, "l2", "50|1796569400578|50|20:50");
+        await Buffer.RecordAsync(_user, [Ping("l2", 45, 1_796_569_400_000)]);
+        Assert.Equal(new LectureProgress(50, 1_796_569_400_578, 50, Coverage.Of(15, 50)), (await Buffer.ReadAsync(_user, _course))["l2"]);
+        Assert.Equal("50|1796569400578||15:50", (string?)await Db.HashGetAsync(ProgressKey, "l2"));
+        await Buffer.RecordAsync(_user, [Ping("l2", 45, 1_796_569_400_579)]);
+        Assert.Equal(new LectureProgress(45, 1_796_569_400_579, 50, Coverage.Of(15, 50)), (await Buffer.ReadAsync(_user, _course))["l2"]);
+        Assert.Equal("45;mxbz19fn|50|15:50", (string?)await Db.HashGetAsync(ProgressKey, "l2"));
+    }
+
+    private RedisLearnerZones Zones => new(Connection, _keys);
+
+    [Fact]
+    public async Task A_cached_zone_is_a_field_of_the_day_spans_that_no_read_or_flush_takes_for_a_day()
+    {
+        RequireServer();
+        Assert.Null(await Zones.GetAsync(_user));
+
+        await Zones.FillAsync(_user, "Europe/Paris");
+
+        Assert.Equal("Europe/Paris", await Zones.GetAsync(_user));
+        // A hash the zone created lives as long as the shared zone cache did; the first day pushes it to the days' TTL.
+        Assert.InRange(await Db.KeyTimeToLiveAsync(_keys.Activity(_user)) ?? TimeSpan.Zero, TimeSpan.FromHours(23), RedisLearnerZones.Ttl);
+        Assert.Empty(await Buffer.ReadActivityAsync(_user));
+        await Buffer.RecordAsync(_user, [Play("l1", 0, 30, 30_000)]);
+        Assert.True(await Db.KeyTimeToLiveAsync(_keys.Activity(_user)) > TimeSpan.FromDays(31));
+        var activity = new List<ActivitySnapshot>();
+        await Buffer.FlushBucketAsync(Bucket, (batch, _) =>
+        {
+            activity.AddRange(batch.Activity.Where(a => a.UserId == _user));
+            return Task.FromResult(NoneHeld);
+        });
+        Assert.Equal([Today], Assert.Single(activity).Played.Keys);
+        Assert.Equal([Today], (await Buffer.ReadActivityAsync(_user)).Keys);
+        Assert.Equal("Europe/Paris", await Zones.GetAsync(_user));
+        Assert.True(await Db.KeyTimeToLiveAsync(_keys.Activity(_user)) > TimeSpan.FromDays(31));
+    }
+
+    [Fact]
+    public async Task A_zone_set_replaces_the_cached_one_and_a_fill_read_before_it_does_not_bring_the_old_one_back()
+    {
+        RequireServer();
+        await Zones.FillAsync(_user, "UTC");
+        Assert.Equal("UTC", await Zones.GetAsync(_user));
+        Assert.Equal("", (string?)await Db.HashGetAsync(_keys.Activity(_user), RedisKeys.ZoneField)); // the default, in no bytes
+
+        await Zones.SetAsync(_user, "Asia/Tokyo");
+        await Zones.FillAsync(_user, "UTC");
+
+        Assert.Equal("Asia/Tokyo", await Zones.GetAsync(_user));
+        await Zones.SetAsync(_user, "UTC");
+        Assert.Equal("UTC", await Zones.GetAsync(_user));
+    }
+
+    [Fact]
+    public async Task Erasing_a_learner_drops_the_cached_zone_with_the_day_spans()
+    {
+        RequireServer();
+        await Buffer.RecordAsync(_user, [Play("l1", 0, 30, 30_000)]);
+        await Zones.FillAsync(_user, "Europe/Paris");
+
+        await Buffer.EraseAsync(_user, _ => Task.CompletedTask);
+
+        Assert.Null(await Zones.GetAsync(_user));
+        Assert.False(await Db.KeyExistsAsync(_keys.Activity(_user)));
     }
 
     [Fact]
