@@ -9,12 +9,13 @@ public sealed record FlushResult(int Flushed, int Buckets, int FailedBuckets, Ti
 /// <summary>Drains every bucket of the buffer into the learning record, a few buckets at a time.</summary>
 public sealed class WriteBehindFlusher(IProgressBuffer buffer, RecordWriter record, TimeProvider time, ProgressMetrics metrics)
 {
-    // A few at a time: the store takes one writer at a time, but a bucket's claim and acknowledgement in Redis overlap
+    // Two at a time: the store takes one writer at a time, but one bucket's claim and acknowledgement in Redis overlap
     // another's store write, and the SQLite store puts the batches that arrive while a transaction is in flight in the
-    // next one (one commit and one sync for several buckets). More would take CPU from the ping path for little: on a
-    // 100,000-key backlog with the sync on, 9,250 keys/s with 2, 15,460 with 4, 13,871 with 8, 16,158 with 16 (one
-    // loaded 2-core machine; the API's CPU, 70-80 µs per key, is the ceiling from 4 on).
-    private const int Parallelism = 4;
+    // next one (one commit and one sync for both). The flush is bound by the API's CPU (70-80 µs per key), so more
+    // buckets at once take CPU from the ping path for little: on the quiet 2-core machine, 1, 2 and 4 at a time gave
+    // 13,343, 13,623 and 15,656 keys/s on a 100,000-key backlog, and paced players' p99 with a flush every 30 s / 60 s
+    // of 15.1 / 12.7, 15.4 / 11.4 and 19.8 / 14.9 ms (bash tests/bench/run.sh --paced).
+    private const int Parallelism = 2;
 
     public async Task<FlushResult> FlushAsync(CancellationToken cancellationToken = default)
     {
