@@ -585,6 +585,51 @@ class Bench:
                 "cores": os.cpu_count(), "smoke": self.args.smoke,
                 "commit": subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()}
 
+    def cluster(self) -> dict:
+        """Group commit on a Redis Cluster: one lane per hash slot (a script may touch one slot only), so a group carries
+        only the learners of one bucket. The same saturated ping load against the run's single redis-server and then
+        against a loopback cluster of three primaries (AOF every second, as in production), with the CPU each costs."""
+        self.start_redis()
+        self.start_api(QUIET)
+        self.seed()
+        save = "/api/v1/progress/save"
+        self.wrk("warmup-single", save, self.plan["warmup"], 32)
+        cpu = cpu_seconds(self.api.pid)
+        single = self.wrk("ping-single", save, self.plan["ping"], 32)
+        single_cpu = (cpu_seconds(self.api.pid) - cpu) * 1e6 / single["requests"]
+        ports = [free_port() for _ in range(3)]
+        nodes = []
+        for port in ports:
+            directory = os.path.join(self.work, f"node-{port}")
+            os.makedirs(directory)
+            nodes.append(subprocess.Popen(
+                ["redis-server", "--port", str(port), "--bind", HOST, "--dir", directory, "--cluster-enabled", "yes",
+                 "--cluster-config-file", "nodes.conf", "--save", "", "--appendonly", "yes", "--appendfsync", "everysec",
+                 "--maxmemory-policy", "noeviction"], stdout=subprocess.DEVNULL, start_new_session=True))
+        self.processes.extend(nodes)
+        time.sleep(0.5)
+        subprocess.run(["redis-cli", "--cluster", "create", *[f"{HOST}:{port}" for port in ports], "--cluster-replicas", "0",
+                        "--cluster-yes"], check=True, capture_output=True, timeout=60)
+        deadline = time.time() + 30
+        while "cluster_state:ok" not in subprocess.run(["redis-cli", "-h", HOST, "-p", str(ports[0]), "CLUSTER", "INFO"],
+                                                       capture_output=True, text=True).stdout:
+            if time.time() > deadline:
+                raise RuntimeError("the cluster did not reach state ok")
+            time.sleep(0.2)
+        self.start_api(QUIET, settings={"ConnectionStrings__Redis": ",".join(f"{HOST}:{port}" for port in ports)})
+        self.seed_courses()
+        self.wrk("warmup-cluster", save, self.plan["warmup"], 32)
+        cpu = cpu_seconds(self.api.pid)
+        nodes_cpu = sum(cpu_seconds(n.pid) for n in nodes)
+        clustered = self.wrk("ping-cluster", save, self.plan["ping"], 32)
+        return {
+            "ping_rps": round(single["rps"]), "ping_p99_ms": round(single["p99_us"] / 1000, 2), "ping_api_cpu_us": round(single_cpu, 1),
+            "ping_cluster_rps": round(clustered["rps"]), "ping_cluster_p99_ms": round(clustered["p99_us"] / 1000, 2),
+            "ping_cluster_api_cpu_us": round((cpu_seconds(self.api.pid) - cpu) * 1e6 / clustered["requests"], 1),
+            "ping_cluster_redis_cpu_us": round((sum(cpu_seconds(n.pid) for n in nodes) - nodes_cpu) * 1e6 / clustered["requests"], 1),
+            "ping_cluster_to_ping": round(clustered["rps"] / single["rps"], 3),
+        }
+
     def used_memory(self) -> int:
         info = self.redis("INFO", "memory")
         return int(re.search(r"used_memory:(\d+)", info)[1])
@@ -663,18 +708,19 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the working directory (logs, wrk output)")
     parser.add_argument("--tracing", action="store_true", help="only the bare, ping and traced phases (about a minute)")
     parser.add_argument("--paced", action="store_true", help="only the bare, ping and paced phases (about 3 minutes)")
+    parser.add_argument("--cluster", action="store_true", help="only ping on one redis-server and on a cluster of three primaries")
     parser.add_argument("--soak", action="store_true", help="only the soak: 20 minutes of paced players in embedded mode")
     args = parser.parse_args()
     bench = Bench(args)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        results = bench.soak() if args.soak else bench.run()
+        results = bench.soak() if args.soak else bench.cluster() if args.cluster else bench.run()
     finally:
         bench.close()
     os.makedirs(args.out, exist_ok=True)
-    with open(os.path.join(args.out, "soak.json" if args.soak else "results.json"), "w") as f:
+    with open(os.path.join(args.out, "soak.json" if args.soak else "cluster.json" if args.cluster else "results.json"), "w") as f:
         json.dump(results, f, indent=2)
-    print(json.dumps(results, indent=2) if args.tracing or args.soak or args.paced else table(results))
+    print(json.dumps(results, indent=2) if args.tracing or args.soak or args.paced or args.cluster else table(results))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
 #   bash tests/bench/run.sh --leaderboard   only the leaderboard reads at 100,000 members (about 30 s)
 #   bash tests/bench/run.sh --tracing       only the bare, ping and traced phases: tracing's cost (about a minute)
 #   bash tests/bench/run.sh --paced         only the bare, ping and paced phases: p99 with a flush in the window (about 3 minutes)
+#   bash tests/bench/run.sh --cluster       only pings on one redis-server and on a loopback cluster of three primaries (cluster.json)
 #   bash tests/bench/run.sh --soak          only the soak: 20 minutes of paced players in embedded mode (artifacts/bench/soak.json)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
