@@ -597,7 +597,10 @@ class Bench:
         cpu = cpu_seconds(self.api.pid)
         single = self.wrk("ping-single", save, self.plan["ping"], 32)
         single_cpu = (cpu_seconds(self.api.pid) - cpu) * 1e6 / single["requests"]
-        ports = [free_port() for _ in range(3)]
+        ports = []
+        while len(ports) < 3:  # a node's cluster bus listens on its port + 10000
+            if (port := free_port()) + 10000 <= 65535 and port not in ports:
+                ports.append(port)
         nodes = []
         for port in ports:
             directory = os.path.join(self.work, f"node-{port}")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: builds Release, then runs a private redis-server, the API (production mode, SQLite store) and wrk,
 # all on 127.0.0.1, and writes artifacts/bench/results.json. Installs wrk and redis-server when they are missing.
-#   bash tests/bench/run.sh            full run (about 7 minutes)
+#   bash tests/bench/run.sh            full run (about 10 minutes)
 #   bash tests/bench/run.sh --smoke    a few seconds per phase, to check the harness
 #   --no-build --configuration Debug   reuse an existing build of the benchmark host (tests/bench/LearnProgress.Bench.Host)
 #   bash tests/bench/run.sh --leaderboard   only the leaderboard reads at 100,000 members (about 30 s)
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/../.."
 
 build=1
 configuration=Release
-limit=600
+limit=900
 script=tests/bench/bench.py
 args=()
 while [ $# -gt 0 ]; do
