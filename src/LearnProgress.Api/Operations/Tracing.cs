@@ -44,7 +44,9 @@ public static class Tracing
                 .AddSource(ProgressTracing.SourceName, MongoTelemetry.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(o => o.Filter = context => Sampled(context.Request.Path, options.PingSampleRatio))
                 .AddHttpClientInstrumentation()
-                .AddRedisInstrumentation();
+                // Redis commands are recorded in profiling sessions and turned into spans by a periodic drain (10 s by
+                // default); every second keeps a ping's Redis spans next to its request in a collector.
+                .AddRedisInstrumentation(o => o.FlushInterval = TimeSpan.FromSeconds(1));
             if (otlp) tracing.AddOtlpExporter();
         });
         return builder;
