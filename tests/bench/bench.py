@@ -224,6 +224,19 @@ class Bench:
         learner = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
         return learner, token(self.key, learner)
 
+    def players(self, name: str, rate: float) -> tuple[int, str]:
+        """As many learners as pinging every PING_PERIOD s at `rate` pings/s needs (new ones added when the seeded ones
+        are too few), written to a wrk learners file: their number and the file."""
+        count = round(rate * PING_PERIOD)
+        learners = self.learners + [self.new_learner() for _ in range(max(0, count - len(self.learners)))]
+        return count, self.write_learners(name, learners[:count])
+
+    @staticmethod
+    def half_delay(rps: float) -> int:
+        """The ms each of 32 connections waits so that together they offer about rps/2 (a request's own ~1 ms counts
+        towards its connection's cycle)."""
+        return max(1, round(32 * 1000 / (rps / 2)) - 1)
+
     def send_batches(self, batches):
         """Posts (bearer, pings) batches over a few keep-alive connections."""
         def worker(part):
@@ -302,18 +315,16 @@ class Bench:
                     "ping_traced_all_to_ping": round(traced["ping_traced_all_rps"] / ping_run["rps"], 3)}
         if self.args.paced:
             self.flush()
-            rate = ping_run["rps"] / 2
-            players = self.learners + [self.new_learner() for _ in range(max(0, round(rate * PING_PERIOD) - len(self.learners)))]
-            players_file = self.write_learners("paced-learners.txt", players[:round(rate * PING_PERIOD)])
+            players, players_file = self.players("paced-learners.txt", ping_run["rps"] / 2)
             return {"bare_rps": round(bare_run["rps"]), "ping_rps": round(ping_run["rps"]),
                     **{f"paced_{name}_{interval}s": value for interval in p["paced"]
-                       for name, value in self.paced(interval, players_file, round(rate * PING_PERIOD)).items()}}
+                       for name, value in self.paced(interval, players_file, players).items()}}
         # Writing behind costs the flush of what the pings buffered: its CPU, per ping of the phase.
         self.flush()
         cpu_flush = {name: cpu_seconds(pid) for name, pid in servers.items()}
         # Half the saturated rate: each of 32 connections waits so that together they offer about rps/2
         # (a request's own ~1 ms counts towards its connection's cycle).
-        half_delay = max(1, round(32 * 1000 / (ping_run["rps"] / 2)) - 1)
+        half_delay = self.half_delay(ping_run["rps"])
         half_run = self.wrk("half", save, p["half"], 32, half_delay)
         load, load_out = self.wrk("get-load", save, p["get"], 32, half_delay, background=True)
         get_run = self.wrk("get", "/api/v1/progress/", p["get"], 4, 5, mode="get")
@@ -336,10 +347,8 @@ class Bench:
         push = self.push(save)
 
         self.flush()
-        paced_rate = ping_run["rps"] / 2
-        paced_learners = self.learners + [self.new_learner() for _ in range(max(0, round(paced_rate * PING_PERIOD) - len(self.learners)))]
-        paced_file = self.write_learners("paced-learners.txt", paced_learners[:round(paced_rate * PING_PERIOD)])
-        paced = {interval: self.paced(interval, paced_file, round(paced_rate * PING_PERIOD)) for interval in p["paced"]}
+        players, paced_file = self.players("paced-learners.txt", ping_run["rps"] / 2)
+        paced = {interval: self.paced(interval, paced_file, players) for interval in p["paced"]}
 
         # The flush figure needs a quiet buffer: nothing else may take part of the backlog.
         self.flush()
@@ -543,7 +552,7 @@ class Bench:
             }
             if name == "ping_embedded":
                 self.flush()
-                half = self.wrk(f"{name}-half", save, self.plan["half"], 32, max(1, round(32 * 1000 / (run["rps"] / 2)) - 1))
+                half = self.wrk(f"{name}-half", save, self.plan["half"], 32, self.half_delay(run["rps"]))
                 figures |= {"ping_embedded_half_rps": round(half["rps"]), "ping_embedded_half_p99_ms": round(half["p99_us"] / 1000, 2)}
         return figures
 
@@ -556,9 +565,7 @@ class Bench:
         save = "/api/v1/progress/save"
         self.wrk("warmup-soak", save, self.plan["warmup"], 32)
         saturated = self.wrk("soak-saturated", save, self.plan["embedded"], 32)
-        players = round(saturated["rps"] / 2 * PING_PERIOD)
-        learners = self.learners + [self.new_learner() for _ in range(max(0, players - len(self.learners)))]
-        learners_file = self.write_learners("soak-learners.txt", learners[:players])
+        players, learners_file = self.players("soak-learners.txt", saturated["rps"] / 2)
         data = os.path.join(self.work, "embedded")
         minutes = []
         for minute in range(1, self.plan["soak"] + 1):
